@@ -1,0 +1,55 @@
+// Command konnectd is the one trusted holder of Kong Konnect credentials on a
+// workstation or CI runner: a long-running daemon that keeps tokens in the OS
+// keychain, follows kongctl's config file, and answers JSON-RPC 2.0 over stdio
+// or a Unix socket. The same binary is also its own thin client (konnectd
+// call, create, get, …), an MCP server for AI agents, and a Konnect emulator.
+//
+// This package holds flags and subcommands only; the work lives in the
+// packages it wires together.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+// exitError carries a specific exit code out of a command: 1 for a failed
+// operation (kongctl's convention), 2 for a usage error.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError marks an error as the caller's fault: exit code 2.
+func usageError(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+func run(args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil && ee.err.Error() != "" {
+			fmt.Fprintln(os.Stderr, "Error:", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(os.Stderr, "Error:", err)
+	if isFlagError(err) {
+		return 2
+	}
+	return 1
+}
