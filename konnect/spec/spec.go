@@ -1,0 +1,90 @@
+// Package spec carries Konnect's official Identity and Organizations v3
+// OpenAPI documents (byte-identical copies, embedded) and holds HTTP traffic
+// to them: a validating http.RoundTripper for clients and a validating
+// middleware for servers, both built on kin-openapi's openapi3filter.
+//
+// It judges traffic; it never changes it. A violation is reported, not
+// repaired, and the request still goes through, so a test can collect every
+// mismatch of a run and assert there were none. It knows nothing of konnectd
+// or of the emulator.
+package spec
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"net/url"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+)
+
+//go:embed identity/v3/openapi.yaml
+var identityYAML []byte
+
+//go:embed organizations/v3/openapi.yaml
+var organizationsYAML []byte
+
+// GlobalHost is the host every identity operation is declared on. Traffic
+// sent elsewhere (a loopback emulator) is routed as if it were sent here.
+const GlobalHost = "global.api.konghq.com"
+
+// Docs holds the loaded documents and their routers.
+type Docs struct {
+	Identity      *openapi3.T
+	Organizations *openapi3.T
+	routers       []routers.Router
+}
+
+var (
+	loadOnce sync.Once
+	loaded   *Docs
+	loadErr  error
+)
+
+// Load parses and validates the embedded documents once per process.
+func Load() (*Docs, error) {
+	loadOnce.Do(func() { loaded, loadErr = load() })
+	return loaded, loadErr
+}
+
+func load() (*Docs, error) {
+	d := &Docs{}
+	for _, src := range []struct {
+		name string
+		data []byte
+		dst  **openapi3.T
+	}{
+		{"identity", identityYAML, &d.Identity},
+		{"organizations", organizationsYAML, &d.Organizations},
+	} {
+		loader := openapi3.NewLoader()
+		doc, err := loader.LoadFromData(src.data)
+		if err != nil {
+			return nil, fmt.Errorf("load %s spec: %w", src.name, err)
+		}
+		// Example values in the official files do not always match their
+		// schemas; that is the publisher's business, not a traffic fault.
+		if err := doc.Validate(context.Background(), openapi3.DisableExamplesValidation()); err != nil {
+			return nil, fmt.Errorf("validate %s spec: %w", src.name, err)
+		}
+		r, err := legacy.NewRouter(doc)
+		if err != nil {
+			return nil, fmt.Errorf("route %s spec: %w", src.name, err)
+		}
+		*src.dst = doc
+		d.routers = append(d.routers, r)
+	}
+	return d, nil
+}
+
+// globalURL returns u re-aimed at the global host, which is where the spec
+// declares every operation, keeping path and query.
+func globalURL(u *url.URL) *url.URL {
+	g := *u
+	g.Scheme = "https"
+	g.Host = GlobalHost
+	return &g
+}

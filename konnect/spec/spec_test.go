@@ -1,0 +1,61 @@
+package spec
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestFilterOpsMatchesReference(t *testing.T) {
+	d, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := d.FilterOps("list-users")
+	want := map[string][]string{"id": {"eq"}, "email": {"contains", "eq"}, "full_name": {"contains", "eq"}, "active": {"eq"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("list-users filters = %v, want %v", got, want)
+	}
+	if got := d.FilterOps("list-teams")["labels.*"]; !reflect.DeepEqual(got, []string{"contains", "eq", "exists"}) {
+		t.Errorf("team label filters = %v", got)
+	}
+}
+
+func TestValidateRequest(t *testing.T) {
+	d, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pat = "kpat_0123456789012345678901234567890123456789012345678"
+	const spat = "spat_01234567890123456789012345678901234567890123456789"
+	for _, tc := range []struct {
+		name, target, token string
+		ok                  bool
+	}{
+		{"contains on full_name", "/v3/users?filter[full_name][contains]=Cruz", pat, true},
+		{"lt is not a user filter", "/v3/users?filter[full_name][lt]=Cruz", pat, false},
+		{"page size must be an integer", "/v3/users?page[size]=ten", pat, false},
+		{"me with a PAT", "/v3/users/me", pat, true},
+		{"me refuses a SPAT", "/v3/users/me", spat, false},
+		{"organization accepts a SPAT", "/v3/organizations/me", spat, true},
+		{"no credential", "/v3/users/me", "", false},
+		{"unknown path", "/v3/nothing-here", pat, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:1"+tc.target, nil)
+			if tc.token != "" {
+				req.Header.Set("Authorization", "Bearer "+tc.token)
+			}
+			err := d.ValidateRequest(context.Background(), req, nil)
+			if (err == nil) != tc.ok {
+				t.Fatalf("valid = %v, want %v (err: %v)", err == nil, tc.ok, err)
+			}
+			if err != nil && (strings.Contains(err.Error(), pat) || strings.Contains(err.Error(), spat)) {
+				t.Fatal("violation message holds the credential")
+			}
+		})
+	}
+}
