@@ -1,0 +1,12 @@
+// Package safesocket owns the daemon's Unix socket: where it lives, the
+// directory checks that make it private, the lock that keeps one daemon per
+// socket, and who is on the other end of a connection.
+//
+// It refuses to listen in a directory that is a symlink, belongs to another
+// user, or is group/world accessible, and it never removes a socket it does
+// not hold the lock for. Mode bits are not trusted on their own: callers ask
+// PeerCred on every accepted connection and drop other users.
+//
+// Platform differences (peer credentials, path length limits) live in
+// build-tagged files.
+package safesocket

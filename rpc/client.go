@@ -1,0 +1,99 @@
+package rpc
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"sync/atomic"
+
+	"github.com/sourcegraph/jsonrpc2"
+)
+
+// Client is a JSON-RPC connection to a daemon, as konnectd's own CLI verbs
+// and the tests use it. It speaks newline-delimited JSON.
+type Client struct {
+	conn   *jsonrpc2.Conn
+	nextID atomic.Uint64
+}
+
+// clientMaxMessage bounds a reply the client will accept: large listings
+// (10,000 users) are a few MiB; this leaves room without being unbounded.
+const clientMaxMessage = 256 << 20
+
+// Notification handlers receive server-to-client notifications
+// ($/progress, profile/didChange).
+type NotificationHandler func(method string, params json.RawMessage)
+
+// NewClient speaks JSON-RPC over an established connection.
+func NewClient(c net.Conn, framing Framing, onNotify NotificationHandler) *Client {
+	if framing == FramingAuto {
+		framing = FramingLine
+	}
+	st := newStream(c, framing, clientMaxMessage)
+	h := jsonrpc2.HandlerWithError(func(ctx context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Request) (any, error) {
+		if onNotify != nil && req.Notif {
+			var p json.RawMessage
+			if req.Params != nil {
+				p = *req.Params
+			}
+			onNotify(req.Method, p)
+		}
+		return nil, nil
+	})
+	return &Client{conn: jsonrpc2.NewConn(context.Background(), st, h, jsonrpc2.SetLogger(discardLogger{}))}
+}
+
+// Dial connects to the daemon's socket.
+func Dial(ctx context.Context, path string, onNotify NotificationHandler) (*Client, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "unix", path)
+	if err != nil {
+		return nil, err
+	}
+	return NewClient(c, FramingLine, onNotify), nil
+}
+
+// Call sends a request and decodes the result into result (which may be
+// nil, or a *json.RawMessage). A JSON-RPC error comes back as *Error.
+// Cancelling ctx sends $/cancelRequest and still waits briefly for the
+// daemon's -32800 reply.
+func (c *Client) Call(ctx context.Context, method string, params, result any) error {
+	// The client picks ids itself so it knows which one to cancel.
+	id := jsonrpc2.ID{Num: c.nextID.Add(1)}
+	w, err := c.conn.DispatchCall(context.Background(), method, params, jsonrpc2.PickID(id))
+	if err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- w.Wait(context.Background(), result) }()
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		_ = c.conn.Notify(context.Background(), "$/cancelRequest", map[string]any{"id": id})
+		err = <-done
+	}
+	return fromWire(err)
+}
+
+// Notify sends a notification.
+func (c *Client) Notify(ctx context.Context, method string, params any) error {
+	return c.conn.Notify(ctx, method, params)
+}
+
+// Close hangs up. The daemon cancels whatever this client still had running.
+func (c *Client) Close() error { return c.conn.Close() }
+
+// Done is closed when the connection ends.
+func (c *Client) Done() <-chan struct{} { return c.conn.DisconnectNotify() }
+
+func fromWire(err error) error {
+	we, ok := err.(*jsonrpc2.Error)
+	if !ok {
+		return err
+	}
+	e := &Error{Code: we.Code, Message: we.Message}
+	if we.Data != nil {
+		e.Data = *we.Data
+	}
+	return e
+}

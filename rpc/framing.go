@@ -1,0 +1,361 @@
+package rpc
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Framing is how messages are delimited on a connection.
+type Framing int
+
+const (
+	// FramingAuto sniffs the first bytes the peer sends: '{' or '[' means
+	// newline-delimited JSON, anything else means Content-Length headers.
+	FramingAuto Framing = iota
+	// FramingHeader is LSP's "Content-Length: N\r\n\r\n<body>".
+	FramingHeader
+	// FramingLine is one JSON message per line (MCP style; works with socat).
+	FramingLine
+)
+
+func (f Framing) String() string {
+	switch f {
+	case FramingHeader:
+		return "content-length"
+	case FramingLine:
+		return "ndjson"
+	}
+	return "auto"
+}
+
+// DefaultMaxMessage is the default cap on one incoming message (8 MiB).
+const DefaultMaxMessage = 8 << 20
+
+// maxHeaderLine bounds one header line, so a peer cannot make us buffer an
+// endless "header".
+const maxHeaderLine = 4096
+
+// stream is a jsonrpc2.ObjectStream that detects framing, caps message size
+// and answers malformed messages itself. sourcegraph/jsonrpc2 closes the
+// connection on any ReadObject error, so only a broken transport or an
+// unrecoverable framing error is returned as one; everything else gets an
+// error reply and the loop reads on.
+type stream struct {
+	r       *bufio.Reader
+	w       io.Writer
+	c       io.Closer
+	max     int64
+	framing Framing
+	onError func(code int64, msg string) // for logging; may be nil
+
+	wmu sync.Mutex
+}
+
+func newStream(rwc io.ReadWriteCloser, framing Framing, max int64) *stream {
+	if max <= 0 {
+		max = DefaultMaxMessage
+	}
+	return &stream{r: bufio.NewReaderSize(rwc, 64<<10), w: rwc, c: rwc, max: max, framing: framing}
+}
+
+// frameError is a problem with one message that the connection survives
+// unless fatal is set.
+type frameError struct {
+	code  int64
+	msg   string
+	id    json.RawMessage // null when unknown
+	fatal bool
+}
+
+func (e *frameError) Error() string { return e.msg }
+
+// ReadObject reads the next well-formed message into v.
+func (s *stream) ReadObject(v any) error {
+	for {
+		frame, err := s.readFrame()
+		if err == nil {
+			err = decodeMessage(frame, v)
+		}
+		var fe *frameError
+		if !errors.As(err, &fe) {
+			return err
+		}
+		if s.onError != nil {
+			s.onError(fe.code, fe.msg)
+		}
+		if werr := s.writeError(fe.id, fe.code, fe.msg); werr != nil {
+			return werr
+		}
+		if fe.fatal {
+			return fe
+		}
+	}
+}
+
+// WriteObject frames and writes one message, as the peer frames its own.
+func (s *stream) WriteObject(obj any) error {
+	body, err := json.Marshal(obj)
+	if err != nil {
+		return err
+	}
+	return s.writeFrame(body)
+}
+
+func (s *stream) Close() error { return s.c.Close() }
+
+func (s *stream) writeFrame(body []byte) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	var buf bytes.Buffer
+	if s.framing == FramingLine {
+		buf.Grow(len(body) + 1)
+		buf.Write(body)
+		buf.WriteByte('\n')
+	} else {
+		fmt.Fprintf(&buf, "Content-Length: %d\r\n\r\n", len(body))
+		buf.Write(body)
+	}
+	_, err := s.w.Write(buf.Bytes())
+	return err
+}
+
+func (s *stream) writeError(id json.RawMessage, code int64, msg string) error {
+	if len(id) == 0 {
+		id = json.RawMessage("null")
+	}
+	body, _ := json.Marshal(struct {
+		JSONRPC string          `json:"jsonrpc"`
+		ID      json.RawMessage `json:"id"`
+		Error   struct {
+			Code    int64  `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}{JSONRPC: "2.0", ID: id, Error: struct {
+		Code    int64  `json:"code"`
+		Message string `json:"message"`
+	}{code, msg}})
+	return s.writeFrame(body)
+}
+
+func (s *stream) readFrame() ([]byte, error) {
+	if s.framing == FramingAuto {
+		f, err := s.sniff()
+		if err != nil {
+			return nil, err
+		}
+		s.framing = f
+	}
+	if s.framing == FramingLine {
+		return s.readLine()
+	}
+	return s.readHeaderFrame()
+}
+
+// sniff looks at the first non-blank byte without consuming it.
+func (s *stream) sniff() (Framing, error) {
+	for {
+		b, err := s.r.Peek(1)
+		if err != nil {
+			return FramingAuto, err
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			s.r.ReadByte()
+			continue
+		case '{', '[':
+			return FramingLine, nil
+		}
+		return FramingHeader, nil
+	}
+}
+
+// readLine returns the next non-blank line, without buffering more than the
+// cap: an oversized line is discarded up to its newline and reported.
+func (s *stream) readLine() ([]byte, error) {
+	for {
+		var line []byte
+		var size int64
+		for {
+			chunk, err := s.r.ReadSlice('\n')
+			size += int64(len(chunk))
+			if size <= s.max+2 { // +2: the "\r\n" is not part of the message
+				line = append(line, chunk...)
+			} else {
+				line = nil
+			}
+			if err == nil {
+				break
+			}
+			if errors.Is(err, bufio.ErrBufferFull) {
+				continue
+			}
+			if err == io.EOF && size > 0 && size <= s.max {
+				break // last message without a trailing newline
+			}
+			return nil, err
+		}
+		if size > s.max+2 {
+			return nil, &frameError{code: CodeInvalidRequest, msg: tooLarge(size, s.max)}
+		}
+		line = bytes.TrimRight(line, "\r\n")
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		return line, nil
+	}
+}
+
+func (s *stream) readHeaderFrame() ([]byte, error) {
+	length := int64(-1)
+	for {
+		line, err := s.readHeaderLine()
+		if err != nil {
+			return nil, err
+		}
+		if line == "" {
+			if length < 0 {
+				// Without a length there is no way to find the next message.
+				return nil, &frameError{code: CodeParseError, msg: "parse error: missing Content-Length header", fatal: true}
+			}
+			break
+		}
+		name, value, ok := strings.Cut(line, ":")
+		if !ok {
+			return nil, &frameError{code: CodeParseError, msg: fmt.Sprintf("parse error: invalid header line %q (expected Content-Length framing or one JSON message per line)", truncate(line, 60)), fatal: true}
+		}
+		if strings.EqualFold(strings.TrimSpace(name), "Content-Length") {
+			n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+			if err != nil || n < 0 {
+				return nil, &frameError{code: CodeParseError, msg: fmt.Sprintf("parse error: invalid Content-Length %q", truncate(value, 30)), fatal: true}
+			}
+			length = n
+		}
+		// Other headers (Content-Type) are allowed and ignored, as in LSP.
+	}
+	if length > s.max {
+		// Skip the body without keeping it, then carry on with the next one.
+		if _, err := io.CopyN(io.Discard, s.r, length); err != nil {
+			return nil, err
+		}
+		return nil, &frameError{code: CodeInvalidRequest, msg: tooLarge(length, s.max)}
+	}
+	body := make([]byte, length)
+	if _, err := io.ReadFull(s.r, body); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+func (s *stream) readHeaderLine() (string, error) {
+	var line []byte
+	for {
+		chunk, err := s.r.ReadSlice('\n')
+		line = append(line, chunk...)
+		if len(line) > maxHeaderLine {
+			return "", &frameError{code: CodeParseError, msg: "parse error: header line too long", fatal: true}
+		}
+		if err == nil {
+			break
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		return "", err
+	}
+	return strings.TrimRight(string(line), "\r\n"), nil
+}
+
+func tooLarge(size, max int64) string {
+	return fmt.Sprintf("invalid request: message of %d bytes exceeds the limit of %d bytes", size, max)
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+// envelope is the part of a message needed to tell whether it is valid
+// JSON-RPC 2.0 before handing it to jsonrpc2, which would otherwise close
+// the connection on it.
+type envelope struct {
+	JSONRPC *string         `json:"jsonrpc"`
+	ID      json.RawMessage `json:"id"`
+	Method  json.RawMessage `json:"method"`
+	Params  json.RawMessage `json:"params"`
+	Result  json.RawMessage `json:"result"`
+	Error   json.RawMessage `json:"error"`
+}
+
+// decodeMessage checks one frame and decodes it into v, or says exactly
+// what is wrong with it.
+func decodeMessage(frame []byte, v any) error {
+	trimmed := bytes.TrimSpace(frame)
+	if !json.Valid(trimmed) {
+		var x any
+		err := json.Unmarshal(trimmed, &x)
+		msg := "parse error: invalid JSON"
+		if err != nil {
+			msg = "parse error: " + err.Error()
+		}
+		return &frameError{code: CodeParseError, msg: msg}
+	}
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		return &frameError{code: CodeInvalidRequest, msg: "invalid request: batch requests are not supported; send one message at a time"}
+	}
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return &frameError{code: CodeInvalidRequest, msg: "invalid request: a message must be a JSON object"}
+	}
+	var env envelope
+	if err := json.Unmarshal(trimmed, &env); err != nil {
+		return &frameError{code: CodeInvalidRequest, msg: "invalid request: " + err.Error()}
+	}
+	id := validID(env.ID)
+	fail := func(msg string) error {
+		return &frameError{code: CodeInvalidRequest, msg: "invalid request: " + msg, id: id}
+	}
+	if id == nil && len(env.ID) > 0 {
+		return fail(`"id" must be a string, a number or null`)
+	}
+	if env.JSONRPC == nil || *env.JSONRPC != "2.0" {
+		return fail(`"jsonrpc" must be "2.0"`)
+	}
+	switch {
+	case len(env.Method) > 0:
+		if env.Method[0] != '"' {
+			return fail(`"method" must be a string`)
+		}
+		if p := bytes.TrimSpace(env.Params); len(p) > 0 && p[0] != '{' && p[0] != '[' && !bytes.Equal(p, []byte("null")) {
+			return fail(`"params" must be an object or an array`)
+		}
+	case len(env.Result) == 0 && len(env.Error) == 0:
+		return fail(`a request needs "method"; a response needs "result" or "error"`)
+	}
+	if err := json.Unmarshal(trimmed, v); err != nil {
+		return fail(err.Error())
+	}
+	return nil
+}
+
+// validID returns the raw id when it is a legal JSON-RPC id, nil otherwise.
+func validID(raw json.RawMessage) json.RawMessage {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return nil
+	}
+	switch raw[0] {
+	case '"', 'n':
+		return raw
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return raw
+	}
+	return nil
+}

@@ -1,0 +1,197 @@
+package rpc
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/sourcegraph/jsonrpc2"
+
+	"github.com/konnectd/konnectd/internal/redact"
+)
+
+// connHandler is the jsonrpc2.Handler of one connection. jsonrpc2 calls
+// Handle on its read loop, one message at a time; connHandler returns at
+// once and runs the method on its own goroutine, so a slow method never
+// holds up $/cancelRequest or the next message. Requests still start in
+// arrival order (each waits for its predecessor to start, or to finish if
+// the predecessor is Ordered), at most maxActive run at a time, and every
+// request gets exactly one reply.
+type connHandler struct {
+	srv       *Server
+	sess      *Session
+	log       *slog.Logger
+	sem       chan struct{} // running requests
+	queue     chan struct{} // accepted but unfinished; full = read loop waits
+	mu        sync.Mutex
+	inflight  map[jsonrpc2.ID]context.CancelFunc
+	prev      chan struct{} // closed when the previous request may be overtaken
+	exitFunc  func()        // called on "exit"
+	cancelAll context.CancelFunc
+}
+
+// maxQueued bounds accepted-but-unfinished requests per connection. Past it
+// the read loop blocks, which pushes back on the client through the socket.
+const maxQueued = 1024
+
+func newConnHandler(srv *Server, sess *Session, cancelAll context.CancelFunc) *connHandler {
+	first := make(chan struct{})
+	close(first)
+	return &connHandler{
+		srv:       srv,
+		sess:      sess,
+		log:       srv.log.With("session", sess.ID),
+		sem:       make(chan struct{}, srv.maxActive()),
+		queue:     make(chan struct{}, maxQueued),
+		inflight:  map[jsonrpc2.ID]context.CancelFunc{},
+		prev:      first,
+		cancelAll: cancelAll,
+	}
+}
+
+func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
+	// Cancellation and exit are handled on the read loop itself, so neither
+	// can be stuck behind the requests they are about.
+	switch req.Method {
+	case "$/cancelRequest":
+		h.cancel(req)
+		return
+	case "exit":
+		h.log.Debug("exit", "client", h.sess.ClientName())
+		if h.exitFunc != nil {
+			h.exitFunc()
+		}
+		conn.Close()
+		return
+	}
+
+	m, known := h.srv.methods[req.Method]
+	reqCtx, cancel := context.WithCancel(ctx)
+	reqCtx = context.WithValue(reqCtx, sessionKey{}, h.sess)
+	if !req.Notif {
+		reqCtx = context.WithValue(reqCtx, requestIDKey{}, req.ID)
+		h.mu.Lock()
+		h.inflight[req.ID] = cancel
+		h.mu.Unlock()
+	}
+
+	prev := h.prev
+	next := make(chan struct{})
+	h.prev = next
+	h.queue <- struct{}{}
+	h.srv.active.Add(1)
+
+	go func() {
+		defer h.srv.active.Done()
+		defer func() { <-h.queue }()
+		defer cancel()
+		released := false
+		release := func() {
+			if !released {
+				released = true
+				close(next)
+			}
+		}
+		defer release()
+
+		result, err := func() (any, error) {
+			select {
+			case <-prev:
+			case <-reqCtx.Done():
+				return nil, reqCtx.Err()
+			}
+			select {
+			case h.sem <- struct{}{}:
+			case <-reqCtx.Done():
+				return nil, reqCtx.Err()
+			}
+			defer func() { <-h.sem }()
+			if !known || !m.Ordered {
+				release()
+			}
+			if !known {
+				return nil, &Error{Code: CodeMethodNotFound, Message: fmt.Sprintf("method not found: %q", req.Method)}
+			}
+			if h.sess.isShutdown() {
+				return nil, &Error{Code: CodeShuttingDown, Message: "session is shutting down: only \"exit\" is accepted after \"shutdown\""}
+			}
+			return h.call(reqCtx, m, req)
+		}()
+		h.finish(ctx, reqCtx, conn, req, result, err)
+	}()
+}
+
+// call runs the method, turning a panic into an internal error: one bad
+// request must not take the daemon down with every other client's work.
+func (h *connHandler) call(ctx context.Context, m Method, req *jsonrpc2.Request) (result any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			h.log.Error("handler panic", "method", req.Method,
+				"panic", redact.String(fmt.Sprint(r)), "stack", redact.String(string(debug.Stack())))
+			result, err = nil, &Error{Code: CodeInternalError, Message: fmt.Sprintf("internal error: %s failed unexpectedly; the daemon log has details", req.Method)}
+		}
+	}()
+	var params json.RawMessage
+	if req.Params != nil {
+		params = *req.Params
+	}
+	start := time.Now()
+	result, err = m.Handle(ctx, params)
+	h.log.Debug("handled", "method", req.Method, "took", time.Since(start), "error", errString(err))
+	return result, err
+}
+
+func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request, result any, err error) {
+	if req.Notif {
+		if err != nil {
+			h.log.Warn("notification failed", "method", req.Method, "error", redact.String(err.Error()))
+		}
+		return
+	}
+	h.mu.Lock()
+	delete(h.inflight, req.ID)
+	h.mu.Unlock()
+	if connCtx.Err() != nil {
+		return // the client is gone; there is nobody to reply to
+	}
+	if err != nil {
+		werr := toWire(reqCtx, err)
+		if werr.Code == CodeInternalError {
+			h.log.Error("request failed", "method", req.Method, "error", werr.Message)
+		}
+		_ = conn.ReplyWithError(connCtx, req.ID, werr)
+		return
+	}
+	if rerr := conn.Reply(connCtx, req.ID, result); rerr != nil {
+		h.log.Debug("reply failed", "method", req.Method, "error", rerr)
+	}
+}
+
+// cancel handles $/cancelRequest {id}. The cancelled request still replies,
+// with -32800, unless it had already finished.
+func (h *connHandler) cancel(req *jsonrpc2.Request) {
+	var p struct {
+		ID jsonrpc2.ID `json:"id"`
+	}
+	if req.Params == nil || json.Unmarshal(*req.Params, &p) != nil {
+		h.log.Debug("ignoring malformed $/cancelRequest")
+		return
+	}
+	h.mu.Lock()
+	cancel := h.inflight[p.ID]
+	h.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return redact.String(err.Error())
+}

@@ -1,0 +1,95 @@
+package rpc
+
+import (
+	"context"
+	"maps"
+	"sync"
+	"time"
+
+	"github.com/sourcegraph/jsonrpc2"
+
+	"github.com/konnectd/konnectd/internal/safesocket"
+)
+
+// Session is one client connection: who is on the other end and what it
+// told us in initialize. Handlers get it from their context, as tailscale's
+// localapi gets the caller's identity.
+type Session struct {
+	ID        uint64
+	Transport string          // "stdio" or "socket"
+	Peer      safesocket.Cred // zero for stdio
+	Connected time.Time
+
+	conn *jsonrpc2.Conn
+
+	mu             sync.Mutex
+	clientName     string
+	clientVersion  string
+	defaultProfile string
+	env            map[string]string
+	shutdown       bool
+}
+
+// ClientName is what the client called itself in initialize ("" if it did not).
+func (s *Session) ClientName() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clientName
+}
+
+// DefaultProfile is the profile the client chose in initialize, if any.
+func (s *Session) DefaultProfile() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.defaultProfile
+}
+
+// Env returns the client's forwarded KONGCTL_* variables (a copy). The
+// daemon's own environment is never consulted for them: the daemon may
+// have been started by someone else, long ago.
+func (s *Session) Env() map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.env)
+}
+
+func (s *Session) isShutdown() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.shutdown
+}
+
+// Notify sends a notification to this client. Errors (a closed connection)
+// are returned but usually not worth more than a debug log.
+func (s *Session) Notify(ctx context.Context, method string, params any) error {
+	return s.conn.Notify(ctx, method, params)
+}
+
+type sessionKey struct{}
+type requestIDKey struct{}
+
+// SessionFrom returns the session a request arrived on, or nil outside a
+// request (tests calling handlers directly).
+func SessionFrom(ctx context.Context) *Session {
+	s, _ := ctx.Value(sessionKey{}).(*Session)
+	return s
+}
+
+// Progress sends a $/progress notification for the request in ctx: how many
+// items have arrived out of how many (total 0 when unknown). It is a no-op
+// outside a request and for notifications.
+func Progress(ctx context.Context, done, total int) {
+	s := SessionFrom(ctx)
+	id, ok := ctx.Value(requestIDKey{}).(jsonrpc2.ID)
+	if s == nil || !ok {
+		return
+	}
+	_ = s.Notify(ctx, "$/progress", ProgressParams{ID: id, Done: done, Total: total})
+}
+
+// ProgressParams is the payload of $/progress.
+type ProgressParams struct {
+	ID    jsonrpc2.ID `json:"id"`
+	Done  int         `json:"done"`
+	Total int         `json:"total"`
+}
