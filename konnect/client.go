@@ -1,0 +1,257 @@
+package konnect
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/konnectd/konnectd/internal/redact"
+	"github.com/konnectd/konnectd/internal/version"
+)
+
+// Options configure a Client. Only BaseURL and Token are required.
+type Options struct {
+	// BaseURL is the profile's resolved base URL (see ResolveBaseURL).
+	BaseURL string
+	// Token is the bearer credential: a PAT, a SPAT or a login JWT.
+	Token string
+	// HTTPClient carries the requests. Nil means a client with keep-alive
+	// and a 30 s overall timeout per request. Its CheckRedirect is replaced
+	// so a redirect cannot carry the credential to an untrusted host.
+	HTTPClient *http.Client
+	// MaxRetries bounds the retries of one request; 0 means 4, negative
+	// means none.
+	MaxRetries int
+	// MinBackoff and MaxBackoff bound the wait between retries, including
+	// a Retry-After the server asks for. Zero means 250 ms and 10 s.
+	MinBackoff, MaxBackoff time.Duration
+	// Concurrency bounds the pages fetched at once; 0 means 4 and 1 makes
+	// paging sequential.
+	Concurrency int
+	// Logger gets one debug line per attempt; nil means silence.
+	Logger *slog.Logger
+	// UserAgent defaults to konnectd/<version>.
+	UserAgent string
+}
+
+// Client calls Konnect's Identity v3 API with one credential. It is safe
+// for concurrent use.
+type Client struct {
+	ep          endpoints
+	token       string
+	hc          *http.Client
+	maxRetries  int
+	minBackoff  time.Duration
+	maxBackoff  time.Duration
+	concurrency int
+	log         *slog.Logger
+	ua          string
+}
+
+// New checks the base URL and returns a client. It refuses, before any
+// request, a base URL a credential must not reach.
+func New(o Options) (*Client, error) {
+	if o.Token == "" {
+		return nil, errors.New("konnect client: no token")
+	}
+	ep, err := resolveEndpoints(o.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{ep: ep, token: o.Token, maxRetries: o.MaxRetries, minBackoff: o.MinBackoff,
+		maxBackoff: o.MaxBackoff, concurrency: o.Concurrency, log: o.Logger, ua: o.UserAgent}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = 4
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	if c.minBackoff <= 0 {
+		c.minBackoff = 250 * time.Millisecond
+	}
+	if c.maxBackoff <= 0 {
+		c.maxBackoff = 10 * time.Second
+	}
+	if c.maxBackoff < c.minBackoff {
+		c.maxBackoff = c.minBackoff
+	}
+	if c.concurrency <= 0 {
+		c.concurrency = 4
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	if c.ua == "" {
+		c.ua = version.UserAgent()
+	}
+	hc := o.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second, Transport: defaultTransport()}
+	}
+	copied := *hc
+	copied.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 {
+			return errors.New("stopped after 5 redirects")
+		}
+		return trusted(req.URL)
+	}
+	c.hc = &copied
+	return c, nil
+}
+
+func defaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 16 // parallel paging reuses its connections
+	t.ResponseHeaderTimeout = 20 * time.Second
+	return t
+}
+
+// IdentityURL is the root identity calls go to.
+func (c *Client) IdentityURL() string { return c.ep.identity.String() }
+
+// call is one operation.
+type call struct {
+	op     string // kongctl's phrase: "Failed to list users"
+	method string
+	path   string // under /v3, already escaped
+	query  url.Values
+	body   any
+	// creates marks a POST that mints a token or an account: never
+	// retried once it may have reached the server.
+	creates  bool
+	regional bool // goes to the profile's base URL, not the identity host
+}
+
+// do runs one call, with retries, and decodes a 2xx body into out.
+func (c *Client) do(ctx context.Context, k call, out any) error {
+	root := c.ep.identity
+	if k.regional {
+		root = c.ep.regional
+	}
+	u := *root
+	u.Path = root.Path + "/v3" + k.path
+	u.RawQuery = encodeQuery(k.query)
+	var body []byte
+	if k.body != nil {
+		b, err := json.Marshal(k.body)
+		if err != nil {
+			return fmt.Errorf("%s: encode request: %w", k.op, err)
+		}
+		body = b
+	}
+	retryable := k.method == http.MethodGet
+	for attempt := 0; ; attempt++ {
+		status, header, respBody, err := c.send(ctx, k.method, u.String(), body)
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("%s: %w", k.op, ctx.Err())
+			}
+			// A request that never left (no connection) may be retried
+			// whatever it is; one that may have been received may not,
+			// unless it is a read.
+			sent := !isDialError(err)
+			if k.creates && sent {
+				return fmt.Errorf("%s: %w (%v)", k.op, ErrOutcomeUnknown, redact.Error(err))
+			}
+			if (retryable || !sent) && attempt < c.maxRetries {
+				if werr := c.wait(ctx, attempt, ""); werr != nil {
+					return fmt.Errorf("%s: %w", k.op, werr)
+				}
+				continue
+			}
+			return fmt.Errorf("%s: %w", k.op, redact.Error(err))
+		}
+		if status >= 200 && status < 300 {
+			if out == nil || len(respBody) == 0 {
+				return nil
+			}
+			if err := decode(respBody, out); err != nil {
+				return fmt.Errorf("%s: decode response: %w", k.op, err)
+			}
+			return nil
+		}
+		// 429 says the request was turned away before it was processed,
+		// so even a create may be sent again; a 5xx on a create may not.
+		again := retryableStatus(status) && (retryable || status == http.StatusTooManyRequests)
+		if again && attempt < c.maxRetries {
+			if werr := c.wait(ctx, attempt, header.Get("Retry-After")); werr != nil {
+				return fmt.Errorf("%s: %w", k.op, werr)
+			}
+			continue
+		}
+		return apiError(k.op, status, respBody)
+	}
+}
+
+func (c *Client) send(ctx context.Context, method, target string, body []byte) (int, http.Header, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.ua)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	start := time.Now()
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		c.log.DebugContext(ctx, "konnect request failed", "method", method, "path", req.URL.Path, "err", redact.Error(err))
+		return 0, nil, nil, unwrapURLError(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	c.log.DebugContext(ctx, "konnect request", "method", method, "path", req.URL.Path, "status", resp.StatusCode, "took", time.Since(start))
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	return resp.StatusCode, resp.Header, b, nil
+}
+
+// unwrapURLError drops *url.Error's quoting of the full URL: the message
+// stays short and the cause stays visible to errors.As.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func isDialError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+func retryableStatus(s int) bool {
+	switch s {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// decode unmarshals body into out and, where out keeps one, its raw form.
+func decode(body []byte, out any) error {
+	if err := json.Unmarshal(body, out); err != nil {
+		return err
+	}
+	if rs, ok := out.(rawSetter); ok {
+		rs.setRaw(append(json.RawMessage(nil), body...))
+	}
+	return nil
+}

@@ -1,0 +1,113 @@
+package konnect
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/konnectd/konnectd/internal/redact"
+)
+
+// ErrOutcomeUnknown means a create request may have reached Konnect but no
+// answer came back. The client does not retry such a request (a retry could
+// mint a second token); the caller must look before trying again.
+var ErrOutcomeUnknown = errors.New("the request may have reached Konnect but no answer came back: " +
+	"the token or account may exist; list them to check before creating another")
+
+// InvalidParameter is one entry of a 400's invalid_parameters.
+type InvalidParameter struct {
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+	Rule   string `json:"rule,omitempty"`
+	Source string `json:"source,omitempty"`
+}
+
+// APIError is a Konnect problem+json answer (or any non-2xx answer) to one
+// operation. Op is kongctl's phrase for it, e.g. "Failed to create personal
+// access token".
+type APIError struct {
+	Op                string
+	Status            int
+	Type              string
+	Title             string
+	Detail            string
+	Instance          string
+	InvalidParameters []InvalidParameter
+}
+
+// Error prints the way kongctl prints a Konnect error: the operation, then
+// the problem's fields, sorted, one per indented line. Secrets are masked.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Op)
+	fields := map[string]string{
+		"detail":   e.Detail,
+		"instance": e.Instance,
+		"status":   fmt.Sprint(e.Status),
+		"title":    e.Title,
+		"type":     e.Type,
+	}
+	keys := make([]string, 0, len(fields))
+	for k, v := range fields {
+		if v != "" {
+			keys = append(keys, k)
+		}
+	}
+	if len(e.InvalidParameters) > 0 {
+		keys = append(keys, "invalid_parameters")
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if k != "invalid_parameters" {
+			fmt.Fprintf(&b, "\n  %s: %s", k, fields[k])
+			continue
+		}
+		b.WriteString("\n  invalid_parameters:")
+		for _, p := range e.InvalidParameters {
+			fmt.Fprintf(&b, "\n    - field: %s\n      reason: %s", p.Field, p.Reason)
+			if p.Rule != "" {
+				fmt.Fprintf(&b, "\n      rule: %s", p.Rule)
+			}
+		}
+	}
+	return redact.String(b.String())
+}
+
+// NotFound reports whether err is a 404 from Konnect.
+func NotFound(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Status == http.StatusNotFound
+}
+
+// problem is the wire form of a problem+json body.
+type problem struct {
+	Status            int                `json:"status"`
+	Type              string             `json:"type"`
+	Title             string             `json:"title"`
+	Detail            string             `json:"detail"`
+	Instance          string             `json:"instance"`
+	InvalidParameters []InvalidParameter `json:"invalid_parameters"`
+}
+
+// apiError turns a non-2xx answer into an APIError. A body that is not
+// problem+json (a proxy's HTML page) is summarized, never quoted whole.
+func apiError(op string, status int, body []byte) *APIError {
+	e := &APIError{Op: op, Status: status}
+	var p problem
+	if json.Unmarshal(body, &p) == nil && (p.Title != "" || p.Detail != "") {
+		e.Type, e.Title, e.Detail, e.Instance = p.Type, p.Title, p.Detail, p.Instance
+		e.InvalidParameters = p.InvalidParameters
+		return e
+	}
+	e.Title = http.StatusText(status)
+	if s := strings.TrimSpace(string(body)); s != "" {
+		if len(s) > 200 {
+			s = s[:200] + "…"
+		}
+		e.Detail = redact.String(s)
+	}
+	return e
+}

@@ -1,0 +1,229 @@
+package konnect
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"sync"
+)
+
+// ListOptions shape a list call.
+type ListOptions struct {
+	// Filter selects items; see ParseFilter.
+	Filter Filter
+	// PageSize is page[size]; 0 means 100.
+	PageSize int
+	// Limit stops after this many matching items; 0 means all.
+	Limit int
+	// Progress, when set, is called after each page with the items
+	// fetched so far and the server's total (before local filtering).
+	// Calls are serialized.
+	Progress func(fetched, total int)
+}
+
+// Page is the answer to a list call.
+type Page[T any] struct {
+	// Items that matched, in the server's order.
+	Items []T
+	// Total is the server's meta total for the pushed-down query: the
+	// number of candidates, before any locally evaluated condition.
+	Total int
+	// Pushed is the query sent; Local the conditions evaluated here.
+	Pushed url.Values
+	Local  Filter
+}
+
+// listPage is one page on the wire. Identity collections carry
+// meta.page.{number,size,total}; the PAT list carries them flat in meta.
+type listPage struct {
+	Meta struct {
+		Page   *pageMeta `json:"page"`
+		Number *float64  `json:"number"`
+		Size   *float64  `json:"size"`
+		Total  *float64  `json:"total"`
+	} `json:"meta"`
+	Data []json.RawMessage `json:"data"`
+}
+
+type pageMeta struct {
+	Number float64 `json:"number"`
+	Size   float64 `json:"size"`
+	Total  float64 `json:"total"`
+}
+
+func (p *listPage) total() (int, bool) {
+	switch {
+	case p.Meta.Page != nil:
+		return int(p.Meta.Page.Total), true
+	case p.Meta.Total != nil:
+		return int(*p.Meta.Total), true
+	}
+	return 0, false
+}
+
+func (p *listPage) size() int {
+	switch {
+	case p.Meta.Page != nil:
+		return int(p.Meta.Page.Size)
+	case p.Meta.Size != nil:
+		return int(*p.Meta.Size)
+	}
+	return 0
+}
+
+// listSpec describes one list operation.
+type listSpec struct {
+	call
+	operation string // spec operationId, for filter push-down
+	paged     bool   // takes page[size]/page[number]
+}
+
+// list fetches every page a list operation needs, page 1 first and then
+// the rest in parallel (bounded by Options.Concurrency, order kept), and
+// applies the filter.
+func list[T any, PT interface {
+	*T
+	rawSetter
+}](ctx context.Context, c *Client, ls listSpec, o ListOptions) (*Page[T], error) {
+	pushed, local := split(ls.operation, o.Filter)
+	size := o.PageSize
+	if size <= 0 {
+		size = 100
+	}
+	fetch := func(ctx context.Context, number int) (*listPage, error) {
+		q := url.Values{}
+		for k, v := range pushed {
+			q[k] = v
+		}
+		if ls.paged {
+			q.Set("page[size]", strconv.Itoa(size))
+			q.Set("page[number]", strconv.Itoa(number))
+		}
+		k := ls.call
+		k.query = q
+		var p listPage
+		if err := c.do(ctx, k, &p); err != nil {
+			return nil, err
+		}
+		return &p, nil
+	}
+	first, err := fetch(ctx, 1)
+	if err != nil {
+		return nil, err
+	}
+	pages := []*listPage{first}
+	total, known := first.total()
+	var mu sync.Mutex
+	fetched := len(first.Data)
+	progress := func(n int) {
+		if o.Progress == nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		fetched += n
+		o.Progress(fetched, total)
+	}
+	progress(0)
+	if ls.paged {
+		// The server may cap the page size; count pages by what it used.
+		got := first.size()
+		if got <= 0 || got > size {
+			got = size
+		}
+		want := total
+		if o.Limit > 0 && len(local) == 0 && o.Limit < want {
+			want = o.Limit
+		}
+		switch {
+		case known && got > 0:
+			n := (want + got - 1) / got
+			rest, err := c.fetchPages(ctx, 2, n, fetch, progress)
+			if err != nil {
+				return nil, err
+			}
+			pages = append(pages, rest...)
+		case !known:
+			// No total: walk until a short page.
+			for p, last := 2, first; len(last.Data) >= size; p++ {
+				if last, err = fetch(ctx, p); err != nil {
+					return nil, err
+				}
+				pages = append(pages, last)
+				progress(len(last.Data))
+			}
+		}
+	}
+	out := &Page[T]{Total: total, Pushed: pushed, Local: local}
+	for _, p := range pages {
+		for _, raw := range p.Data {
+			if !o.Filter.Match(raw) {
+				continue
+			}
+			var item T
+			if err := json.Unmarshal(raw, &item); err != nil {
+				return nil, fmt.Errorf("%s: decode item: %w", ls.op, err)
+			}
+			PT(&item).setRaw(append(json.RawMessage(nil), raw...))
+			out.Items = append(out.Items, item)
+			if o.Limit > 0 && len(out.Items) == o.Limit {
+				return out, nil
+			}
+		}
+	}
+	if !known {
+		out.Total = len(out.Items)
+	}
+	return out, nil
+}
+
+// fetchPages gets pages from..to with at most c.concurrency in flight and
+// returns them in page order. The first error cancels the rest.
+func (c *Client) fetchPages(ctx context.Context, from, to int,
+	fetch func(context.Context, int) (*listPage, error), progress func(int)) ([]*listPage, error) {
+	if to < from {
+		return nil, nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	out := make([]*listPage, to-from+1)
+	next := make(chan int)
+	var (
+		wg       sync.WaitGroup
+		errOnce  sync.Once
+		firstErr error
+	)
+	workers := min(c.concurrency, len(out))
+	for range workers {
+		wg.Go(func() {
+			for n := range next {
+				p, err := fetch(ctx, n)
+				if err != nil {
+					errOnce.Do(func() { firstErr = err; cancel() })
+					continue
+				}
+				out[n-from] = p
+				progress(len(p.Data))
+			}
+		})
+	}
+feed:
+	for n := from; n <= to; n++ {
+		select {
+		case next <- n:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
