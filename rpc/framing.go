@@ -54,6 +54,10 @@ type stream struct {
 	max     int64
 	framing Framing
 	onError func(code int64, msg string) // for logging; may be nil
+	// onEOF runs when the peer stops sending, before jsonrpc2 is told (and
+	// closes the connection): it lets replies to requests already read
+	// still go out, as a piped "echo … | konnectd serve --stdio" expects.
+	onEOF func()
 
 	wmu sync.Mutex
 }
@@ -85,6 +89,9 @@ func (s *stream) ReadObject(v any) error {
 		}
 		var fe *frameError
 		if !errors.As(err, &fe) {
+			if errors.Is(err, io.EOF) && s.onEOF != nil {
+				s.onEOF()
+			}
 			return err
 		}
 		if s.onError != nil {

@@ -22,34 +22,32 @@ import (
 // the predecessor is Ordered), at most maxActive run at a time, and every
 // request gets exactly one reply.
 type connHandler struct {
-	srv       *Server
-	sess      *Session
-	log       *slog.Logger
-	sem       chan struct{} // running requests
-	queue     chan struct{} // accepted but unfinished; full = read loop waits
-	mu        sync.Mutex
-	inflight  map[jsonrpc2.ID]context.CancelFunc
-	prev      chan struct{} // closed when the previous request may be overtaken
-	exitFunc  func()        // called on "exit"
-	cancelAll context.CancelFunc
+	srv      *Server
+	sess     *Session
+	log      *slog.Logger
+	sem      chan struct{} // running requests
+	queue    chan struct{} // accepted but unfinished; full = read loop waits
+	mu       sync.Mutex
+	inflight map[jsonrpc2.ID]context.CancelFunc
+	prev     chan struct{} // closed when the previous request may be overtaken
+	running  sync.WaitGroup
 }
 
 // maxQueued bounds accepted-but-unfinished requests per connection. Past it
 // the read loop blocks, which pushes back on the client through the socket.
 const maxQueued = 1024
 
-func newConnHandler(srv *Server, sess *Session, cancelAll context.CancelFunc) *connHandler {
+func newConnHandler(srv *Server, sess *Session) *connHandler {
 	first := make(chan struct{})
 	close(first)
 	return &connHandler{
-		srv:       srv,
-		sess:      sess,
-		log:       srv.log.With("session", sess.ID),
-		sem:       make(chan struct{}, srv.maxActive()),
-		queue:     make(chan struct{}, maxQueued),
-		inflight:  map[jsonrpc2.ID]context.CancelFunc{},
-		prev:      first,
-		cancelAll: cancelAll,
+		srv:      srv,
+		sess:     sess,
+		log:      srv.log.With("session", sess.ID),
+		sem:      make(chan struct{}, srv.maxActive()),
+		queue:    make(chan struct{}, maxQueued),
+		inflight: map[jsonrpc2.ID]context.CancelFunc{},
+		prev:     first,
 	}
 }
 
@@ -62,9 +60,6 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 		return
 	case "exit":
 		h.log.Debug("exit", "client", h.sess.ClientName())
-		if h.exitFunc != nil {
-			h.exitFunc()
-		}
 		conn.Close()
 		return
 	}
@@ -84,9 +79,11 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 	h.prev = next
 	h.queue <- struct{}{}
 	h.srv.active.Add(1)
+	h.running.Add(1)
 
 	go func() {
 		defer h.srv.active.Done()
+		defer h.running.Done()
 		defer func() { <-h.queue }()
 		defer cancel()
 		released := false
@@ -194,4 +191,14 @@ func errString(err error) string {
 		return ""
 	}
 	return redact.String(err.Error())
+}
+
+// wait blocks until this connection's requests have finished, at most d.
+func (h *connHandler) wait(d time.Duration) {
+	done := make(chan struct{})
+	go func() { h.running.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
+	}
 }

@@ -112,7 +112,15 @@ func (s *Server) ServeStream(ctx context.Context, rwc io.ReadWriteCloser, transp
 	st.onError = func(code int64, msg string) {
 		s.log.Warn("bad message", "session", sess.ID, "code", code, "error", msg)
 	}
-	h := newConnHandler(s, sess, cancel)
+	h := newConnHandler(s, sess)
+	st.onEOF = func() {
+		// A peer that hung up for good has its work cancelled; one that
+		// only stopped writing still gets its replies.
+		if uc, ok := rwc.(*net.UnixConn); ok && safesocket.PeerClosed(uc) {
+			return
+		}
+		h.wait(s.opts.DrainTimeout)
+	}
 	conn := jsonrpc2.NewConn(ctx, st, h, jsonrpc2.SetLogger(discardLogger{}))
 	sess.conn = conn
 	s.addSession(sess, conn)
@@ -261,3 +269,6 @@ func (s *Server) Broadcast(ctx context.Context, method string, f func(*Session) 
 type discardLogger struct{}
 
 func (discardLogger) Printf(string, ...any) {}
+
+// Version is the version the server reports.
+func (s *Server) Version() string { return s.opts.Version }

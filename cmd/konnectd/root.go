@@ -26,6 +26,8 @@ talk to the running daemon and start one when none runs.`,
 	// Each subcommand lives in its own file and is added here, so this list
 	// is the table of contents of the CLI.
 	root.AddCommand(
+		newServeCmd(),
+		newCallCmd(),
 	// subcommands are added here, one line each
 	)
 	return root
