@@ -1,0 +1,19 @@
+// Package jq evaluates jq expressions for konnectd the way kongctl does, but
+// fit for a long-running daemon that takes expressions from its clients.
+//
+// It owns: parsing and compiling with github.com/itchyny/gojq, a bounded LRU
+// cache of compiled code, a deadline on every run, caps on expression length,
+// input bytes, result count and output bytes, and kongctl's result shape
+// (no result is null, one result is that value, several are one array) and
+// error wording ("invalid jq expression: …", "failed to compile jq
+// expression: …", "jq filter failed: …").
+//
+// It refuses: access to the daemon's environment ($ENV and env are empty),
+// input and inputs (rejected at compile time), modules (no loader is
+// configured), and custom functions. It does not print: HTML escaping, pretty
+// printing and YAML belong to package output.
+//
+// Limits it cannot enforce: memory. A filter such as [range(1e8)] may
+// allocate a lot before the deadline stops it; the deadline and the result
+// and output caps bound how long that lasts, not how much it takes.
+package jq

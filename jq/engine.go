@@ -1,0 +1,281 @@
+package jq
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"sync/atomic"
+
+	"github.com/itchyny/gojq"
+)
+
+// Engine compiles and runs jq expressions under Limits. It is safe for
+// concurrent use; one Engine per daemon is the intended shape.
+type Engine struct {
+	limits   Limits
+	cache    *lru
+	compiles atomic.Uint64
+	hits     atomic.Uint64
+}
+
+// Stats counts cache behaviour; tests and diagnostics read it.
+type Stats struct {
+	Compiles uint64 // expressions parsed and compiled
+	Hits     uint64 // lookups served from the cache
+	Cached   int    // entries currently cached
+}
+
+// New returns an Engine; zero fields of l take their defaults.
+func New(l Limits) *Engine {
+	l = l.withDefaults()
+	return &Engine{limits: l, cache: newLRU(l.CacheSize)}
+}
+
+// Limits returns the effective limits.
+func (e *Engine) Limits() Limits { return e.limits }
+
+// Stats returns a snapshot of the cache counters.
+func (e *Engine) Stats() Stats {
+	return Stats{Compiles: e.compiles.Load(), Hits: e.hits.Load(), Cached: e.cache.len()}
+}
+
+// normalize applies kongctl's rule that surrounding space is ignored and an
+// empty expression means ".".
+func normalize(expr string) string {
+	expr = strings.TrimSpace(expr)
+	if expr == "" {
+		return "."
+	}
+	return expr
+}
+
+// Compile checks and compiles expr, serving repeats from the cache. Callers
+// use it to reject a bad --jq before doing anything irreversible, such as
+// creating a token (kongctl only notices after the token exists).
+func (e *Engine) Compile(expr string) (*gojq.Code, error) {
+	if n := len(expr); n > e.limits.MaxExpr {
+		return nil, newError(ErrLimit, fmt.Sprintf("jq expression is too long (%d bytes, limit %d)", n, e.limits.MaxExpr))
+	}
+	expr = normalize(expr)
+	if code, ok := e.cache.get(expr); ok {
+		e.hits.Add(1)
+		return code, nil
+	}
+	e.compiles.Add(1)
+	query, err := gojq.Parse(expr)
+	if err != nil {
+		return nil, newError(ErrInvalid, "invalid jq expression: "+err.Error())
+	}
+	if len(query.Imports) > 0 || query.Meta != nil {
+		// gojq would fail later without a loader; say why up front.
+		return nil, newError(ErrCompile, "failed to compile jq expression: modules are not supported")
+	}
+	// No WithInputIter: input and inputs fail to compile. An explicit empty
+	// environment: $ENV and env never see the daemon's variables, whatever
+	// gojq's default becomes.
+	code, err := gojq.Compile(query, gojq.WithEnvironLoader(func() []string { return nil }))
+	if err != nil {
+		return nil, newError(ErrCompile, "failed to compile jq expression: "+err.Error())
+	}
+	e.cache.put(expr, code)
+	return code, nil
+}
+
+// Eval runs expr on input and shapes the results like kongctl: none gives
+// nil (printed as null), one gives that value, several give a []any.
+//
+// input must be a JSON-shaped value (map[string]any, []any, string, float64,
+// int, bool, nil, json.Number), as produced by encoding/json; gojq rejects
+// other Go types with a runtime error.
+func (e *Engine) Eval(ctx context.Context, expr string, input any) (any, error) {
+	var results []any
+	err := e.run(ctx, expr, input, func(v any) error {
+		results = append(results, v)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch len(results) {
+	case 0:
+		return nil, nil
+	case 1:
+		return results[0], nil
+	default:
+		return results, nil
+	}
+}
+
+// EvalRaw runs expr and returns kongctl's -r output: one line per result,
+// strings as they are, everything else as compact JSON (Go's encoder, so
+// with HTML escaping, like kongctl). Every line ends in "\n"; no results give
+// "".
+func (e *Engine) EvalRaw(ctx context.Context, expr string, input any) (string, error) {
+	var b strings.Builder
+	err := e.run(ctx, expr, input, func(v any) error {
+		if s, ok := v.(string); ok {
+			b.WriteString(s)
+		} else {
+			data, err := json.Marshal(v)
+			if err != nil {
+				return newError(ErrRuntime, "failed to encode filtered result: "+err.Error())
+			}
+			b.Write(data)
+		}
+		b.WriteByte('\n')
+		if int64(b.Len()) > e.limits.MaxOutput {
+			return e.outputLimitError()
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// DecodeInput parses raw JSON the way kongctl does (numbers become float64,
+// so integers beyond 2^53 lose precision exactly as they do in kongctl),
+// after checking it against MaxInput.
+func (e *Engine) DecodeInput(data []byte) (any, error) {
+	if n := int64(len(data)); n > e.limits.MaxInput {
+		return nil, newError(ErrLimit, fmt.Sprintf("jq input is too large (%d bytes, limit %d)", n, e.limits.MaxInput))
+	}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		return nil, newError(ErrInput, "jq input is empty, cannot apply jq filter")
+	}
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, newError(ErrInput, "jq input is not valid JSON: "+err.Error())
+	}
+	return v, nil
+}
+
+// EvalJSON is DecodeInput followed by Eval. The expression is compiled first
+// so a bad expression is reported even when the input is bad too.
+func (e *Engine) EvalJSON(ctx context.Context, expr string, input []byte) (any, error) {
+	if _, err := e.Compile(expr); err != nil {
+		return nil, err
+	}
+	v, err := e.DecodeInput(input)
+	if err != nil {
+		return nil, err
+	}
+	return e.Eval(ctx, expr, v)
+}
+
+// EvalJSONRaw is DecodeInput followed by EvalRaw.
+func (e *Engine) EvalJSONRaw(ctx context.Context, expr string, input []byte) (string, error) {
+	if _, err := e.Compile(expr); err != nil {
+		return "", err
+	}
+	v, err := e.DecodeInput(input)
+	if err != nil {
+		return "", err
+	}
+	return e.EvalRaw(ctx, expr, v)
+}
+
+func (e *Engine) outputLimitError() error {
+	return newError(ErrLimit, fmt.Sprintf("jq output is too large (limit %d bytes)", e.limits.MaxOutput))
+}
+
+// run compiles expr and feeds every result to emit under the deadline and
+// the result and output caps.
+func (e *Engine) run(ctx context.Context, expr string, input any, emit func(any) error) error {
+	code, err := e.Compile(expr)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.limits.Timeout)
+	defer cancel()
+
+	iter := code.RunWithContext(ctx, input)
+	var count int
+	var size int64
+	for {
+		v, ok := iter.Next()
+		if !ok {
+			return nil
+		}
+		if err, isErr := v.(error); isErr {
+			if ctxErr := ctx.Err(); ctxErr != nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
+				return e.contextError(ctxErr)
+			}
+			// halt lands here too, as kongctl does: it reports every error
+			// value, and a daemon has no process to exit.
+			return newError(ErrRuntime, "jq filter failed: "+err.Error())
+		}
+		if count++; count > e.limits.MaxResults {
+			return newError(ErrLimit, fmt.Sprintf("jq filter produced too many results (limit %d)", e.limits.MaxResults))
+		}
+		// The estimate walks the value, which for "." is the whole input; it
+		// stops as soon as the budget is spent, so the cost is bounded by
+		// MaxOutput rather than by the value.
+		budget := e.limits.MaxOutput - size
+		n := approxSize(v, budget)
+		if n > budget {
+			return e.outputLimitError()
+		}
+		size += n
+		if err := emit(v); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return e.contextError(err)
+		}
+	}
+}
+
+func (e *Engine) contextError(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return ctxError(err, "jq filter canceled")
+	}
+	return ctxError(err, fmt.Sprintf("jq filter timed out after %s", e.limits.Timeout))
+}
+
+// approxSize estimates the compact JSON size of v, giving up once it passes
+// budget. It errs low for escaped strings and that is fine: it is a guard
+// against runaway output, not an accountant.
+func approxSize(v any, budget int64) int64 {
+	var n int64
+	var walk func(any) bool
+	walk = func(v any) bool {
+		switch v := v.(type) {
+		case nil:
+			n += 4
+		case bool:
+			n += 5
+		case string:
+			n += int64(len(v)) + 2
+		case int, float64, json.Number:
+			n += 8
+		case *big.Int:
+			n += int64(v.BitLen()/3 + 1)
+		case []any:
+			n += 2
+			for _, x := range v {
+				n++
+				if !walk(x) {
+					return false
+				}
+			}
+		case map[string]any:
+			n += 2
+			for k, x := range v {
+				n += int64(len(k)) + 4
+				if !walk(x) {
+					return false
+				}
+			}
+		default:
+			n += 8
+		}
+		return n <= budget
+	}
+	walk(v)
+	return n
+}
