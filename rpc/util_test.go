@@ -1,0 +1,8 @@
+package rpc
+
+import (
+	"bufio"
+	"io"
+)
+
+func ioReadFull(r *bufio.Reader, b []byte) (int, error) { return io.ReadFull(r, b) }
