@@ -45,13 +45,20 @@ func split(operation string, f Filter) (url.Values, Filter) {
 			local = append(local, c)
 			continue
 		}
-		if boolFilters[c.Field] {
-			b, err := strconv.ParseBool(c.Value)
-			if err != nil {
-				local = append(local, c)
-				continue
+		if eqOnly(ops) {
+			// StringFieldEqualsFilter and BooleanFieldFilter: the bare
+			// form, which the spec's examples show and which a schema
+			// without `type: object` admits (kin-openapi, for one,
+			// cannot decode [eq] there).
+			if boolFilters[c.Field] {
+				b, err := strconv.ParseBool(c.Value)
+				if err != nil {
+					local = append(local, c)
+					continue
+				}
+				c.Value = strconv.FormatBool(b)
 			}
-			q.Set("filter["+c.Field+"]", strconv.FormatBool(b))
+			q.Set("filter["+c.Field+"]", c.Value)
 		} else {
 			q.Set("filter["+c.Field+"]["+string(c.Op)+"]", c.Value)
 		}
@@ -59,6 +66,8 @@ func split(operation string, f Filter) (url.Values, Filter) {
 	}
 	return q, local
 }
+
+func eqOnly(ops []Op) bool { return len(ops) == 1 && ops[0] == OpEq }
 
 func hasOp(ops []Op, o Op) bool {
 	for _, x := range ops {
