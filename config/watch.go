@@ -215,7 +215,10 @@ func (w *Watcher) updateWatches() {
 }
 
 // watchDirs is the set of directories whose events can change what reading
-// path returns.
+// path returns: the nearest existing directory above path, then the same for
+// each symlink hop. Watching a directory through a symlinked path (Kubernetes'
+// ..data) watches what it points to now; the ..data swap itself shows up in
+// the parent, and the next reload re-adds the path so the watch follows.
 func watchDirs(path string) map[string]bool {
 	dirs := map[string]bool{}
 	cur := path
@@ -235,11 +238,6 @@ func watchDirs(path string) map[string]bool {
 			target = filepath.Join(filepath.Dir(cur), target)
 		}
 		cur = target
-	}
-	// Symlinked directories on the way (Kubernetes' ..data) are only seen
-	// by resolving the whole path.
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		dirs[filepath.Dir(real)] = true
 	}
 	return dirs
 }
