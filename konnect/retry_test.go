@@ -1,0 +1,143 @@
+package konnect_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/konnectd/konnectd/konnect"
+	"github.com/konnectd/konnectd/konnect/emulator"
+)
+
+func TestReadsRetryThroughRateLimitsAndOutages(t *testing.T) {
+	r := newRig(t, emulator.Options{Users: 120}, konnect.Options{MaxRetries: 6})
+	ctx := context.Background()
+	r.emu.SetFaults(emulator.Faults{RateLimitEvery: 3, RetryAfter: "1", ErrorEvery: 5})
+	page, err := r.client.ListUsers(ctx, konnect.ListOptions{PageSize: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 120 {
+		t.Fatalf("got %d users through the faults, want 120", len(page.Items))
+	}
+	if n := r.emu.Requests()["list-users"]; n <= 12 {
+		t.Fatalf("list-users saw %d requests; the faults should have forced retries beyond the 12 pages", n)
+	}
+	r.clean(t)
+}
+
+func TestRetriesAreBounded(t *testing.T) {
+	r := newRig(t, emulator.Options{}, konnect.Options{MaxRetries: 3})
+	r.emu.SetFaults(emulator.Faults{RateLimitEvery: 1, RetryAfter: "Wed, 21 Oct 2015 07:28:00 GMT"})
+	_, err := r.client.Me(context.Background())
+	var ae *konnect.APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusTooManyRequests || ae.Op != "Failed to get current user" {
+		t.Fatalf("err = %v, want the final 429", err)
+	}
+	if n := r.emu.Requests()["get-users-me"]; n != 4 {
+		t.Fatalf("get-users-me saw %d requests, want 1 + 3 retries", n)
+	}
+}
+
+// A create that fails with a 5xx may have been processed: it must not be
+// sent again.
+func TestCreateIsNotRetriedAfterServerError(t *testing.T) {
+	r := newRig(t, emulator.Options{}, konnect.Options{})
+	r.emu.SetFaults(emulator.Faults{ErrorEvery: 1})
+	_, err := r.client.CreatePAT(context.Background(), emulator.CharlieCruzID, konnect.PATRequest{Name: "ci", TTLSeconds: 86400})
+	var ae *konnect.APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusServiceUnavailable {
+		t.Fatalf("err = %v, want the 503", err)
+	}
+	if n := r.emu.Requests()["create-personal-access-token"]; n != 1 {
+		t.Fatalf("the create was sent %d times, want once", n)
+	}
+}
+
+// A 429 says the request was turned away unprocessed: a create may be
+// sent again, and exactly one token results.
+func TestCreateRetriesAfterRateLimitAndMintsOneToken(t *testing.T) {
+	r := newRig(t, emulator.Options{}, konnect.Options{})
+	r.emu.SetFaults(emulator.Faults{RateLimitEvery: 1})
+	done := make(chan error, 1)
+	go func() {
+		_, err := r.client.CreateSPAT(context.Background(), "a1b2c3d4-0001-4000-8000-000000000001", "ci", time.Now().Add(48*time.Hour))
+		done <- err
+	}()
+	// Lift the rate limit once the client has been refused at least once.
+	for deadline := time.Now().Add(30 * time.Second); r.emu.Requests()["post-system-accounts-id-access-tokens"] == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the create never arrived")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	r.emu.SetFaults(emulator.Faults{})
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := r.emu.CreatedTokens(); len(got) != 1 || got[0].Kind != "spat" {
+		t.Fatalf("created %v, want exactly one SPAT", got)
+	}
+	if n := r.emu.Requests()["post-system-accounts-id-access-tokens"]; n < 2 {
+		t.Fatalf("the create was sent %d times; the 429 should have been retried", n)
+	}
+}
+
+// The emulator commits the POST and then drops the connection. The client
+// must neither send it again (a duplicate) nor pretend nothing happened
+// (a lost token): it says the outcome is unknown, and a list finds it.
+func TestCreateWithDroppedAnswerIsNeitherDuplicatedNorLost(t *testing.T) {
+	for _, tc := range []struct {
+		op     string
+		create func(c *konnect.Client) error
+		list   func(c *konnect.Client) (int, error)
+	}{
+		{"create-personal-access-token",
+			func(c *konnect.Client) error {
+				_, err := c.CreatePAT(context.Background(), emulator.CharlieCruzID, konnect.PATRequest{Name: "dropped", TTLSeconds: 86400})
+				return err
+			},
+			func(c *konnect.Client) (int, error) {
+				p, err := c.ListPATs(context.Background(), emulator.CharlieCruzID, konnect.ListOptions{Filter: konnect.Filter{{Field: "name", Op: konnect.OpEq, Value: "dropped"}}})
+				if err != nil {
+					return 0, err
+				}
+				return len(p.Items), nil
+			}},
+		{"post-system-accounts-id-access-tokens",
+			func(c *konnect.Client) error {
+				_, err := c.CreateSPAT(context.Background(), "a1b2c3d4-0001-4000-8000-000000000001", "dropped", time.Now().Add(48*time.Hour))
+				return err
+			},
+			func(c *konnect.Client) (int, error) {
+				p, err := c.ListSPATs(context.Background(), "a1b2c3d4-0001-4000-8000-000000000001", konnect.ListOptions{Filter: konnect.Filter{{Field: "name", Op: konnect.OpEq, Value: "dropped"}}})
+				if err != nil {
+					return 0, err
+				}
+				return len(p.Items), nil
+			}},
+	} {
+		t.Run(tc.op, func(t *testing.T) {
+			r := newRig(t, emulator.Options{}, konnect.Options{MaxRetries: 5})
+			r.emu.SetFaults(emulator.Faults{DropAfterCommit: tc.op})
+			err := tc.create(r.client)
+			if !errors.Is(err, konnect.ErrOutcomeUnknown) {
+				t.Fatalf("err = %v, want ErrOutcomeUnknown", err)
+			}
+			noSecret(t, err.Error())
+			if n := r.emu.Requests()[tc.op]; n != 1 {
+				t.Fatalf("the create was sent %d times, want once", n)
+			}
+			if got := r.emu.CreatedTokens(); len(got) != 1 {
+				t.Fatalf("the emulator minted %d tokens, want 1", len(got))
+			}
+			r.emu.SetFaults(emulator.Faults{})
+			n, err := tc.list(r.client)
+			if err != nil || n != 1 {
+				t.Fatalf("list after the drop found %d, %v; want the one committed token", n, err)
+			}
+		})
+	}
+}
