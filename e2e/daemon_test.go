@@ -1,0 +1,394 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/konnectd/konnectd/rpc"
+)
+
+func TestSocketClient(t *testing.T) {
+	d := startDaemon(t, nil)
+	c := d.dial(t)
+	var st rpc.Status
+	if err := c.Call(context.Background(), "daemon/status", nil, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.PID != d.cmd.Process.Pid || st.Socket != d.socket || st.Connections != 1 {
+		t.Fatalf("status %+v", st)
+	}
+	var got any
+	err := c.Call(context.Background(), "jq/eval", map[string]any{"expression": "[.[] | .n * 2]", "input": []any{map[string]int{"n": 1}, map[string]int{"n": 2}}}, &got)
+	if err != nil || fmt.Sprint(got) != "[2 4]" {
+		t.Fatalf("jq/eval = %v, %v", got, err)
+	}
+}
+
+// TestStdioContentLength speaks to "serve --stdio" as vscode-jsonrpc does.
+func TestStdioContentLength(t *testing.T) {
+	cmd := exec.Command(bin, "serve", "--stdio", "--log-level", "debug")
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	r := bufio.NewReader(stdout)
+	send := func(msg string) {
+		fmt.Fprintf(stdin, "Content-Length: %d\r\n\r\n%s", len(msg), msg)
+	}
+	read := func() map[string]any {
+		var n int
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				t.Fatalf("read: %v (stderr: %s)", err, stderr)
+			}
+			if strings.TrimSpace(line) == "" {
+				break
+			}
+			fmt.Sscanf(line, "Content-Length: %d", &n)
+		}
+		body := make([]byte, n)
+		io.ReadFull(r, body)
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err != nil {
+			t.Fatalf("reply %q: %v", body, err)
+		}
+		return m
+	}
+	send(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":1,"clientInfo":{"name":"vscode"},"capabilities":{}}}`)
+	init := read()
+	if info := init["result"].(map[string]any)["serverInfo"].(map[string]any); info["name"] != "konnectd" {
+		t.Fatalf("initialize: %v", init)
+	}
+	send(`{"jsonrpc":"2.0","id":2,"method":"daemon/status"}`)
+	if st := read()["result"].(map[string]any); st["client"] != "vscode" {
+		t.Fatalf("status: %v", st)
+	}
+	send(`{"jsonrpc":"2.0","id":3,"method":"shutdown"}`)
+	read()
+	send(`{"jsonrpc":"2.0","method":"exit"}`)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("stdio daemon did not exit on exit")
+	}
+}
+
+// TestSocatNDJSON is the shell user's path: one JSON message per line
+// through socat, malformed lines included.
+func TestSocatNDJSON(t *testing.T) {
+	socat, err := exec.LookPath("socat")
+	if err != nil {
+		t.Skip("socat not installed (.ci/run installs it): ", err)
+	}
+	d := startDaemon(t, nil)
+	input := strings.Join([]string{
+		`{"jsonrpc":"2.0","id":1,"method":"daemon/status"}`,
+		`{oops`,
+		`{"jsonrpc":"2.0","id":2,"method":"jq/eval","params":{"expression":".x","input":{"x":"hi"}}}`,
+		`{"jsonrpc":"2.0","id":3,"method":"nope"}`,
+	}, "\n") + "\n"
+	cmd := exec.Command("sh", "-c", `"$0" -t 10 - UNIX-CONNECT:"$1"`, socat, d.socket)
+	cmd.Stdin = strings.NewReader(input)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("socat: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("want 4 replies, got %d:\n%s", len(lines), out)
+	}
+	byID := map[string]string{}
+	for _, l := range lines {
+		var m struct {
+			ID json.RawMessage `json:"id"`
+		}
+		json.Unmarshal([]byte(l), &m)
+		byID[string(m.ID)] = l
+	}
+	if !strings.Contains(byID["1"], `"pid"`) || !strings.Contains(byID["2"], `"result":"hi"`) ||
+		!strings.Contains(byID["3"], `-32601`) || !strings.Contains(byID["null"], `-32700`) {
+		t.Fatalf("replies:\n%s", out)
+	}
+}
+
+func TestCallCommand(t *testing.T) {
+	d := startDaemon(t, nil)
+	sock := "--socket=" + d.socket
+	cases := []struct {
+		name   string
+		stdin  string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"json", "", []string{"call", sock, "jq/eval", `{"expression":"{a:1}"}`}, 0, "{\n  \"a\": 1\n}\n", ""},
+		{"stdin params", `{"expression":"[1,2]"}`, []string{"call", sock, "jq/eval", "-"}, 0, "[\n  1,\n  2\n]\n", ""},
+		{"yaml", "", []string{"call", sock, "-o", "yaml", "jq/eval", `{"expression":"{b:[1],a:\"x\"}"}`}, 0, "a: x\nb:\n    - 1\n", ""},
+		{"jq raw", "", []string{"call", sock, "--jq", ".[]", "-r", "jq/eval", `{"expression":"[\"x\",2]"}`}, 0, "x\n2\n", ""},
+		{"rpc error", "", []string{"call", sock, "jq/eval", `{"expression":".a |"}`}, 1, "", "Error: invalid jq expression: unexpected EOF\n"},
+		{"bad params", "", []string{"call", sock, "jq/eval", `{"expr":"."}`}, 1, "", `unknown field "expr"`},
+		{"invalid json", "", []string{"call", sock, "jq/eval", `{nope`}, 2, "", "PARAMS is not valid JSON"},
+		{"bad output", "", []string{"call", sock, "-o", "helm", "daemon/status"}, 2, "", `invalid value "helm" for --output, must be one of [json yaml text]`},
+		{"raw without jq", "", []string{"call", sock, "-r", "daemon/status"}, 2, "", "--jq-raw-output requires --jq"},
+		{"bad jq", "", []string{"call", sock, "--jq", ".[", "daemon/status"}, 2, "", "invalid jq expression"},
+		{"no method", "", []string{"call", sock}, 2, "", "accepts between 1 and 2 arg(s)"},
+		{"unknown flag", "", []string{"call", sock, "--bogus", "daemon/status"}, 2, "", "unknown flag: --bogus"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, tc.stdin, nil, tc.args...)
+			if r.code != tc.code || (tc.stdout != "" && r.stdout != tc.stdout) || !strings.Contains(r.stderr, tc.stderr) {
+				t.Fatalf("want exit %d, stdout %q, stderr containing %q; got %s", tc.code, tc.stdout, tc.stderr, r)
+			}
+		})
+	}
+}
+
+// TestAutoStartIsRaceFree starts many clients at once with no daemon
+// running: all must succeed and talk to the same single daemon.
+func TestAutoStartIsRaceFree(t *testing.T) {
+	sock := filepath.Join(sockDir(t), "konnectd.sock")
+	const n = 8
+	pids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := run(t, "", nil, "call", "--socket", sock, "daemon/status", "--jq", ".pid", "-r")
+			if r.code != 0 {
+				t.Errorf("client %d: %s", i, r)
+			}
+			pids[i] = strings.TrimSpace(r.stdout)
+		}()
+	}
+	wg.Wait()
+	for _, p := range pids[1:] {
+		if p != pids[0] {
+			t.Fatalf("clients reached different daemons: %v", pids)
+		}
+	}
+	pid, err := strconv.Atoi(pids[0])
+	if err != nil {
+		t.Fatalf("pid %q", pids[0])
+	}
+	p, _ := os.FindProcess(pid)
+	t.Cleanup(func() { p.Signal(syscall.SIGTERM) })
+	// --no-start against a socket with no daemon is an error, not a start.
+	r := run(t, "", nil, "call", "--no-start", "--socket", filepath.Join(sockDir(t), "x.sock"), "daemon/status")
+	if r.code != 1 || !strings.Contains(r.stderr, "no konnectd daemon is running") {
+		t.Fatalf("--no-start: %s", r)
+	}
+}
+
+func TestOneDaemonPerSocketAndStaleSocket(t *testing.T) {
+	d := startDaemon(t, nil)
+	r := run(t, "", nil, "serve", "--socket", d.socket)
+	if r.code != 1 || !strings.Contains(r.stderr, "already running") {
+		t.Fatalf("second daemon: %s", r)
+	}
+	// A daemon killed hard leaves its socket file; the next one removes it.
+	d.cmd.Process.Kill()
+	<-d.exited
+	if _, err := os.Stat(d.socket); err != nil {
+		t.Fatalf("expected a stale socket file: %v", err)
+	}
+	d2 := startDaemonAt(t, d.socket, nil)
+	if err := d2.dial(t).Call(context.Background(), "daemon/status", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestUnsafeSocketDirectoryRefused(t *testing.T) {
+	base := filepath.Dir(sockDir(t))
+	open := filepath.Join(base, "open")
+	os.Mkdir(open, 0o755)
+	os.Chmod(open, 0o755)
+	target := filepath.Join(base, "target")
+	os.Mkdir(target, 0o700)
+	link := filepath.Join(base, "link")
+	os.Symlink(target, link)
+	cases := map[string]struct{ dir, want string }{
+		"group/world accessible": {open, "lets other users in"},
+		"symlink":                {link, "is a symlink"},
+	}
+	if os.Getuid() == 0 {
+		other := filepath.Join(base, "other")
+		os.Mkdir(other, 0o700)
+		os.Chown(other, 65534, 65534)
+		cases["owned by another user"] = struct{ dir, want string }{other, "owned by uid 65534"}
+	} else {
+		t.Log("not root: the other-owner case needs chown and is skipped")
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := run(t, "", nil, "serve", "--socket", filepath.Join(tc.dir, "k.sock"))
+			if r.code != 1 || !strings.Contains(r.stderr, tc.want) {
+				t.Fatalf("%s", r)
+			}
+		})
+	}
+	long := filepath.Join(base, strings.Repeat("x", 120), "k.sock")
+	if r := run(t, "", nil, "serve", "--socket", long); r.code != 1 || !strings.Contains(r.stderr, "this platform allows at most 107") {
+		t.Fatalf("long path: %s", r)
+	}
+}
+
+// TestOtherUIDRefused opens the socket's permissions wide and connects as
+// nobody: the daemon must still refuse, because it checks the peer's uid.
+func TestOtherUIDRefused(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root to run a client as another user (CI runs as root)")
+	}
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Skip("setpriv not installed: ", err)
+	}
+	nobody, err := user.Lookup("nobody")
+	if err != nil {
+		t.Skip("no user nobody: ", err)
+	}
+	d := startDaemon(t, nil)
+	// Make every path element reachable by anyone: the mode bits no longer
+	// protect the socket, only the peer check does.
+	for p := d.socket; p != "/" && p != os.TempDir(); p = filepath.Dir(p) {
+		os.Chmod(p, 0o777)
+	}
+	cmd := exec.Command(setpriv, "--reuid="+nobody.Uid, "--regid="+nobody.Gid, "--clear-groups",
+		bin, "call", "--no-start", "--socket", d.socket, "daemon/status")
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() == 0 {
+		t.Fatalf("nobody got an answer: %v\n%s", err, out)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(d.logs(), "refused connection") {
+		if time.Now().After(deadline) {
+			t.Fatalf("refusal not logged:\n%s", d.logs())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(d.logs(), "peer_uid="+nobody.Uid) {
+		t.Fatalf("log does not name the uid:\n%s", d.logs())
+	}
+	// Our own user still gets in.
+	if err := d.dial(t).Call(context.Background(), "daemon/status", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestIdleTimeoutRemovesSocket(t *testing.T) {
+	d := startDaemon(t, nil, "--idle-timeout", "300ms")
+	c := d.dial(t)
+	c.Call(context.Background(), "daemon/status", nil, nil)
+	c.Close()
+	select {
+	case <-d.exited:
+	case <-time.After(30 * time.Second):
+		t.Fatal("idle daemon did not exit")
+	}
+	if d.err != nil {
+		t.Fatalf("exit: %v\n%s", d.err, d.stderr)
+	}
+	if _, err := os.Stat(d.socket); !os.IsNotExist(err) {
+		t.Fatalf("socket left behind: %v", err)
+	}
+}
+
+// TestSIGTERMDrains sends SIGTERM while a request runs: the request still
+// gets its answer, and the socket is removed.
+func TestSIGTERMDrains(t *testing.T) {
+	d := startDaemon(t, nil)
+	c := d.dial(t)
+	done := make(chan error, 1)
+	var got float64
+	go func() {
+		done <- c.Call(context.Background(), "jq/eval", map[string]any{"expression": "reduce range(1500000) as $i (0; . + 1)"}, &got)
+	}()
+	time.Sleep(100 * time.Millisecond)
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-done:
+		if err != nil || got != 1500000 {
+			t.Fatalf("in-flight request during drain: %v, %v", got, err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no reply during drain")
+	}
+	<-d.exited
+	if _, err := os.Stat(d.socket); !os.IsNotExist(err) {
+		t.Fatalf("socket left behind: %v", err)
+	}
+}
+
+func TestSecretsRedactedInRepliesAndLogs(t *testing.T) {
+	d := startDaemon(t, nil, "--log-level", "debug")
+	secret := "kpat_" + strings.Repeat("Zq9", 16) + "x"
+	r := run(t, "", nil, "call", "--socket", d.socket, "jq/eval", `{"expression":"error(\"`+secret+`\")"}`)
+	if r.code != 1 || strings.Contains(r.stderr, secret) || !strings.Contains(r.stderr, "[REDACTED]") {
+		t.Fatalf("%s", r)
+	}
+	if strings.Contains(d.logs(), secret) {
+		t.Fatal("daemon log holds the secret")
+	}
+}
+
+func TestManyClients(t *testing.T) {
+	d := startDaemon(t, nil)
+	const clients, requests = 20, 100
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var failures []string
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := rpc.Dial(context.Background(), d.socket, nil)
+			if err != nil {
+				mu.Lock()
+				failures = append(failures, err.Error())
+				mu.Unlock()
+				return
+			}
+			defer c.Close()
+			for j := range requests {
+				var got float64
+				err := c.Call(context.Background(), "jq/eval", map[string]any{"expression": ". + 1", "input": i*1000 + j}, &got)
+				if err != nil || got != float64(i*1000+j+1) {
+					mu.Lock()
+					failures = append(failures, fmt.Sprintf("client %d req %d: %v %v", i, j, got, err))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if len(failures) > 0 {
+		t.Fatalf("%d failures, first: %s", len(failures), failures[0])
+	}
+}
