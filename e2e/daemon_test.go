@@ -28,7 +28,9 @@ func TestSocketClient(t *testing.T) {
 	if err := c.Call(context.Background(), "daemon/status", nil, &st); err != nil {
 		t.Fatal(err)
 	}
-	if st.PID != d.cmd.Process.Pid || st.Socket != d.socket || st.Connections != 1 {
+	// startDaemon's own probe connection may not be gone yet, so "at least
+	// this one"; the exact count is checked in the rpc package's tests.
+	if st.PID != d.cmd.Process.Pid || st.Socket != d.socket || st.Connections < 1 {
 		t.Fatalf("status %+v", st)
 	}
 	var got any
