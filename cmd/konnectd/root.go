@@ -28,6 +28,7 @@ talk to the running daemon and start one when none runs.`,
 	root.AddCommand(
 		newServeCmd(),
 		newCallCmd(),
+		newEmulatorCmd(),
 	// subcommands are added here, one line each
 	)
 	return root
