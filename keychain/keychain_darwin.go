@@ -16,8 +16,10 @@ func preflight() (kind error, hint string, err error) { return nil, "", nil }
 func promptPossible() bool { return true }
 
 // classify maps security(1)'s failures. go-keyring hands back only the exit
-// status for most of them, so little can be told apart; this mapping has not
-// been run on a Mac.
+// status for most of them, so little can be told apart. Exit status 36 is
+// what security(1) is reported to return for a locked keychain that may not
+// prompt (errSecInteractionNotAllowed); this mapping has not been run on a
+// Mac, and anything else is passed through unclassified.
 func classify(err error) (kind error, hint string) {
 	if kind, hint, ok := classifyCommon(err); ok {
 		return kind, hint

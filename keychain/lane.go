@@ -30,7 +30,7 @@ func newLane() *lane { return &lane{sem: make(chan struct{}, 1)} }
 
 // defaultLane serializes every system Store in the process, because the
 // connection behind go-keyring is process-wide too.
-var defaultLane = *newLane()
+var defaultLane = newLane()
 
 type laneResult struct {
 	s   string

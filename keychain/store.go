@@ -68,7 +68,7 @@ func Open(o Options) (Store, error) {
 	}
 	switch o.Backend {
 	case "", KindSystem:
-		return newSystemStore(o, goKeyring{}, &defaultLane), nil
+		return newSystemStore(o, goKeyring{}, defaultLane), nil
 	case KindFile:
 		if o.FilePath == "" {
 			return nil, errors.New("keychain: the file store needs a file path")
