@@ -93,3 +93,9 @@ type ProgressParams struct {
 	Done  int         `json:"done"`
 	Total int         `json:"total"`
 }
+
+// WithSession returns ctx carrying s, for code that acts for a session
+// outside a request (notifications).
+func WithSession(ctx context.Context, s *Session) context.Context {
+	return context.WithValue(ctx, sessionKey{}, s)
+}

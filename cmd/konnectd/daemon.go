@@ -2,28 +2,94 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/konnectd/konnectd/config"
+	"github.com/konnectd/konnectd/core"
 	"github.com/konnectd/konnectd/internal/safesocket"
 	"github.com/konnectd/konnectd/internal/version"
+	"github.com/konnectd/konnectd/keychain"
 	"github.com/konnectd/konnectd/rpc"
 )
 
-// daemonOptions are the settings of the daemon's core (config file,
-// keychain backend), shared by serve and the in-process modes.
-type daemonOptions struct{}
+// daemonOptions are the settings of the daemon's core, shared by serve and
+// the in-process modes (mcp).
+type daemonOptions struct {
+	configFile   string
+	keychain     string
+	keychainFile string
+}
 
-func (o *daemonOptions) addFlags(cmd *cobra.Command) {}
+func (o *daemonOptions) addFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&o.configFile, "config-file", "", "kongctl config file (default: $KONGCTL_CONFIG_FILE, else $XDG_CONFIG_HOME/kongctl/config.yaml)")
+	f.StringVar(&o.keychain, "keychain", "", `where credentials are stored: "system" (the OS keychain, default) or "file" (plaintext, 0600; opt-in only)`)
+	f.StringVar(&o.keychainFile, "keychain-file", "", "the plaintext store's path with --keychain=file (default: konnectd-credentials.json beside the config file)")
+}
+
+// core builds the daemon's core: the config watcher, the keychain, the
+// service. The keychain backend comes from --keychain, else from the key
+// konnectd.keychain of the config file's default profile, else "system".
+func (o *daemonOptions) core(ctx context.Context, log *slog.Logger) (*core.Service, *config.Watcher, error) {
+	loc, err := config.ResolvePath(o.configFile, os.Getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := config.Watch(ctx, loc, config.WatchOptions{Logf: func(format string, args ...any) {
+		log.Warn("config watch: " + fmt.Sprintf(format, args...))
+	}})
+	if err != nil {
+		return nil, nil, err
+	}
+	backend := o.keychain
+	if backend == "" {
+		if f, _ := w.Current(); f != nil {
+			if p, err := f.Profile("default", nil, nil); err == nil {
+				backend, _ = p.String("konnectd.keychain")
+			}
+		}
+	}
+	kopts := keychain.Options{Backend: backend}
+	switch backend {
+	case "", keychain.KindSystem:
+		kopts.Backend = keychain.KindSystem
+	case keychain.KindFile:
+		kopts.FilePath = o.keychainFile
+		if kopts.FilePath == "" {
+			kopts.FilePath = filepath.Join(filepath.Dir(loc.Path), "konnectd-credentials.json")
+		}
+		log.Warn("credentials are kept in a plaintext file, as asked", "file", kopts.FilePath)
+	default:
+		w.Close()
+		return nil, nil, usageError("invalid value %q for --keychain, must be one of [system file]", backend)
+	}
+	store, err := keychain.Open(kopts)
+	if err != nil {
+		w.Close()
+		return nil, nil, err
+	}
+	svc := core.New(core.Options{Config: w, Keychain: store, JQ: jqEngine(), Log: log})
+	return svc, w, nil
+}
 
 // daemon is everything a serving process owns: the RPC server and the core
 // it exposes.
 type daemon struct {
-	srv *rpc.Server
+	srv     *rpc.Server
+	watcher *config.Watcher
+	unsub   func()
 }
 
 func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions) (*daemon, error) {
+	svc, w, err := o.daemon.core(ctx, log)
+	if err != nil {
+		return nil, err
+	}
 	srv := rpc.NewServer(rpc.Options{
 		Logger:       log,
 		MaxMessage:   o.maxMessage,
@@ -32,11 +98,24 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions) (*daemon,
 		Version:      version.Version,
 	},
 		rpc.JQMethods(jqEngine()),
+		rpc.ProfileMethods(svc),
+		rpc.AuthMethods(svc),
 	)
-	return &daemon{srv: srv}, nil
+	// Config announces, RPC subscribes: every client hears about each
+	// effective change, with its own active profile.
+	unsub := w.Subscribe(func(ch config.Change) {
+		log.Info("config changed", "profiles", len(ch.Profiles), "error", ch.Error)
+		srv.Broadcast(context.Background(), "profile/didChange", func(s *rpc.Session) any {
+			return core.ProfileChange(ch, rpc.CallerFrom(rpc.WithSession(context.Background(), s), ""))
+		})
+	})
+	return &daemon{srv: srv, watcher: w, unsub: unsub}, nil
 }
 
-func (d *daemon) Close() error { return nil }
+func (d *daemon) Close() error {
+	d.unsub()
+	return d.watcher.Close()
+}
 
 // listen is a seam for socket activation (issue: installable service).
 func listen(path string) (*safesocket.Listener, error) {

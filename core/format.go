@@ -1,0 +1,67 @@
+package core
+
+import (
+	"bytes"
+	"context"
+
+	"github.com/konnectd/konnectd/output"
+)
+
+// Format is the optional "format" param of every token and identity
+// method: print the answer exactly as kongctl would.
+type Format struct {
+	Output    string  `json:"output,omitempty"`    // json, yaml, text, token, env
+	JQ        *string `json:"jq,omitempty"`        // a jq expression; "" means "."
+	RawOutput bool    `json:"rawOutput,omitempty"` // kongctl's -r
+	FullIDs   bool    `json:"fullIds,omitempty"`   // kongctl's --text-id-format full
+}
+
+// Text is the result of a method called with a format.
+type Text struct {
+	Text string `json:"text"`
+}
+
+// formatter renders one method's answer; a nil formatter returns values
+// unchanged (the JSON value is the result).
+type formatter struct {
+	opts output.Options
+	svc  *Service
+}
+
+// prepare checks f for kind before anything else happens: kongctl creates
+// a token and then fails on a bad --jq; konnectd fails first.
+func (s *Service) prepare(f *Format, kind output.Kind, profile string, configOutput string) (*formatter, error) {
+	if f == nil {
+		return nil, nil
+	}
+	o := output.Options{
+		Output:    output.Format(f.Output),
+		OutputSet: f.Output != "",
+		Raw:       f.RawOutput,
+		Profile:   profile,
+		FullIDs:   f.FullIDs,
+	}
+	if !o.OutputSet && configOutput != "" {
+		o.Output = output.Format(configOutput)
+	}
+	if f.JQ != nil {
+		o.JQ, o.JQSet = *f.JQ, true
+	}
+	checked, err := o.Check(kind, s.jq)
+	if err != nil {
+		return nil, &ValidationError{Problems: []string{err.Error()}}
+	}
+	return &formatter{opts: checked, svc: s}, nil
+}
+
+// render returns v itself without a formatter, or {text} with one.
+func (fm *formatter) render(ctx context.Context, v any) (any, error) {
+	if fm == nil {
+		return v, nil
+	}
+	var buf bytes.Buffer
+	if err := output.Render(ctx, &buf, v, fm.opts, fm.svc.jq); err != nil {
+		return nil, err
+	}
+	return Text{Text: buf.String()}, nil
+}

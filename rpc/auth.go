@@ -1,0 +1,39 @@
+package rpc
+
+import (
+	"context"
+
+	"github.com/konnectd/konnectd/core"
+)
+
+// LoginParams are auth/login's params.
+type LoginParams struct {
+	ProfileParam
+	Token string `json:"token"`
+}
+
+// Validate requires a token without echoing it anywhere.
+func (p *LoginParams) Validate() error {
+	if p.Token == "" {
+		return InvalidParams(`field "token" is required`)
+	}
+	return nil
+}
+
+// AuthMethods: auth/login, auth/logout, auth/status, auth/import.
+func AuthMethods(svc *core.Service) []Method {
+	return []Method{
+		Func("auth/login", func(ctx context.Context, p *LoginParams) (*core.LoginResult, error) {
+			return svc.Login(ctx, CallerFrom(ctx, p.Profile), p.Token)
+		}),
+		Func("auth/logout", func(ctx context.Context, p *ProfileParam) (*core.LogoutResult, error) {
+			return svc.Logout(ctx, CallerFrom(ctx, p.Profile))
+		}),
+		Func("auth/status", func(ctx context.Context, p *ProfileParam) (*core.AuthStatus, error) {
+			return svc.Status(ctx, CallerFrom(ctx, p.Profile))
+		}),
+		Func("auth/import", func(ctx context.Context, p *ProfileParam) (*core.ImportResult, error) {
+			return svc.Import(ctx, CallerFrom(ctx, p.Profile))
+		}),
+	}
+}
