@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"errors"
+	"net/url"
 
 	"github.com/konnectd/konnectd/config"
 	"github.com/konnectd/konnectd/core"
@@ -22,6 +23,7 @@ func init() {
 			api *konnect.APIError
 			ke  *keychain.Error
 			up  *config.UnknownProfileError
+			ue  *url.Error
 		)
 		switch {
 		case errors.As(err, &se):
@@ -47,6 +49,9 @@ func init() {
 				"status": api.Status, "title": api.Title, "detail": api.Detail, "instance": api.Instance,
 				"invalid_parameters": api.InvalidParameters,
 			}, Err: err}
+		case errors.As(err, &ue):
+			// Konnect could not be reached at all: DNS, refused, TLS, timeout.
+			return &Error{Code: CodeKonnect, Message: err.Error(), Data: map[string]any{"status": 0}, Err: err}
 		case errors.As(err, &ke):
 			kind := "error"
 			for name, sentinel := range map[string]error{"not_found": keychain.ErrNotFound, "locked": keychain.ErrLocked, "unavailable": keychain.ErrUnavailable, "timeout": keychain.ErrTimeout, "too_large": keychain.ErrTooLarge} {

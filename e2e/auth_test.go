@@ -1,0 +1,144 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/konnectd/konnectd/core"
+	"github.com/konnectd/konnectd/rpc"
+)
+
+func TestLoginStatusLogoutThroughKeychain(t *testing.T) {
+	w := newWorld(t, worldOptions{configYAML: "default:\n  konnect:\n    base-url: {{URL}}\nbad:\n  konnect:\n    base-url: {{URL}}\n"})
+	var st core.AuthStatus
+	if err := w.call("auth/status", nil, &st); err != nil || st.Authenticated || len(st.Warnings) == 0 {
+		t.Fatalf("before login: %+v %v", st, err)
+	}
+	var lr core.LoginResult
+	if err := w.call("auth/login", map[string]string{"token": w.emu.AdminToken()}, &lr); err != nil {
+		t.Fatal(err)
+	}
+	if lr.Kind != "pat" || lr.User == nil || lr.User.Email == "" || lr.Organization == nil || lr.Stored != "system" {
+		t.Fatalf("login result %+v", lr)
+	}
+	// The token is in the real Secret Service, where secret-tool sees it.
+	if got, ok := w.keys.SecretToolLookup(t, "konnectd", "default"); !ok || got != w.emu.AdminToken() {
+		t.Fatal("secret-tool does not see the stored token")
+	}
+	if err := w.call("auth/status", nil, &st); err != nil || !st.Authenticated || st.Source != "keychain" {
+		t.Fatalf("after login: %+v %v", st, err)
+	}
+	// A token Konnect rejects is not stored.
+	var e *rpc.Error
+	err := w.call("auth/login", map[string]string{"profile": "bad", "token": "kpat_" + strings.Repeat("x", 49)}, nil)
+	if !errors.As(err, &e) || e.Code != rpc.CodeUnauthorized {
+		t.Fatalf("bad token: %v", err)
+	}
+	if _, ok := w.keys.SecretToolLookup(t, "konnectd", "bad"); ok {
+		t.Fatal("a rejected token was stored")
+	}
+	var lo core.LogoutResult
+	if err := w.call("auth/logout", nil, &lo); err != nil || !lo.Removed {
+		t.Fatalf("logout %+v %v", lo, err)
+	}
+	if err := w.call("auth/logout", nil, &lo); err != nil || lo.Removed || lo.Message != `No stored Konnect credentials found for profile "default"` {
+		t.Fatalf("second logout %+v %v", lo, err)
+	}
+}
+
+// TestCredentialOrderAndCallerEnv: the caller's KONGCTL_* variables travel
+// with the request, and the daemon ignores its own.
+func TestCredentialOrderAndCallerEnv(t *testing.T) {
+	w := newWorld(t, worldOptions{configYAML: "default:\n  konnect:\n    base-url: {{URL}}\n    pat: " + "kpat_plaintextinfileXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX" + "\n"})
+	r := w.cli("", nil, "call", "auth/status", "--jq", "{source, authenticated}")
+	if r.code != 0 || !strings.Contains(r.stdout, `"config-file"`) {
+		t.Fatalf("file pat: %s", r)
+	}
+	r = w.cli("", []string{"KONGCTL_DEFAULT_KONNECT_PAT=" + w.emu.AdminToken()}, "call", "auth/status", "--jq", "{source, authenticated}")
+	if r.code != 0 || !strings.Contains(r.stdout, `"env"`) || !strings.Contains(r.stdout, `"authenticated": true`) {
+		t.Fatalf("env pat: %s", r)
+	}
+	// Import moves the plaintext pat into the keychain and names the file.
+	var imp core.ImportResult
+	if err := w.call("auth/import", nil, &imp); err != nil || imp.From != "config-file" || !strings.Contains(imp.Hint, w.config) {
+		t.Fatalf("import %+v %v", imp, err)
+	}
+	if got, _ := w.keys.SecretToolLookup(t, "konnectd", "default"); !strings.HasPrefix(got, "kpat_plaintextinfile") {
+		t.Fatal("import did not reach the keychain")
+	}
+	if b, _ := os.ReadFile(w.config); !strings.Contains(string(b), "kpat_plaintextinfile") {
+		t.Fatal("import wrote the user's config file")
+	}
+}
+
+func TestUnknownProfileMessage(t *testing.T) {
+	w := newWorld(t, worldOptions{configYAML: "default: {}\nteam-a:\n  output: json\n"})
+	r := w.cli("", nil, "call", "-p", "nosuch", "profile/get")
+	want := "profile \"nosuch\" is not configured.\n\nAvailable profiles:\n    default\n    team-a\n"
+	if r.code != 1 || !strings.Contains(r.stderr, want) {
+		t.Fatalf("%s", r)
+	}
+}
+
+// TestProfileDidChange edits the config file under a connected client and
+// expects the notification, including the error of a broken save.
+func TestProfileDidChange(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	var mu sync.Mutex
+	var got []core.ProfileList
+	c, err := rpc.Dial(context.Background(), w.d.socket, func(method string, params json.RawMessage) {
+		if method == "profile/didChange" {
+			var l core.ProfileList
+			json.Unmarshal(params, &l)
+			mu.Lock()
+			got = append(got, l)
+			mu.Unlock()
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Call(context.Background(), "initialize", rpc.InitializeParams{Profile: "team-b"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	wait := func(pred func(core.ProfileList) bool) core.ProfileList {
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			mu.Lock()
+			for _, l := range got {
+				if pred(l) {
+					mu.Unlock()
+					return l
+				}
+			}
+			mu.Unlock()
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("no matching profile/didChange; got %+v", got)
+		return core.ProfileList{}
+	}
+	w.writeConfig("default:\n  konnect:\n    base-url: {{URL}}\nteam-b:\n  output: yaml\n")
+	l := wait(func(l core.ProfileList) bool { return len(l.Profiles) == 2 })
+	if l.Active != "team-b" || l.Error != "" {
+		t.Fatalf("change %+v", l)
+	}
+	w.writeConfig("default: [unclosed\n")
+	l = wait(func(l core.ProfileList) bool { return l.Error != "" })
+	if len(l.Profiles) != 2 || !strings.Contains(l.Error, "line") {
+		t.Fatalf("broken save should keep the last good profiles and say where: %+v", l)
+	}
+	// The daemon keeps serving with the last good profiles.
+	var pl core.ProfileList
+	if err := c.Call(context.Background(), "profile/list", nil, &pl); err != nil || len(pl.Profiles) != 2 {
+		t.Fatalf("profile/list after a broken save: %+v %v", pl, err)
+	}
+	_ = filepath.Join
+}
