@@ -11,7 +11,6 @@ import (
 
 	"github.com/konnectd/konnectd/config"
 	"github.com/konnectd/konnectd/core"
-	"github.com/konnectd/konnectd/internal/safesocket"
 	"github.com/konnectd/konnectd/internal/version"
 	"github.com/konnectd/konnectd/keychain"
 	"github.com/konnectd/konnectd/rpc"
@@ -115,9 +114,4 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions) (*daemon,
 func (d *daemon) Close() error {
 	d.unsub()
 	return d.watcher.Close()
-}
-
-// listen is a seam for socket activation (issue: installable service).
-func listen(path string) (*safesocket.Listener, error) {
-	return safesocket.Listen(path)
 }

@@ -29,6 +29,7 @@ talk to the running daemon and start one when none runs.`,
 		newServeCmd(),
 		newCallCmd(),
 		newEmulatorCmd(),
+		newVersionCmd(),
 	// subcommands are added here, one line each
 	)
 	return root
