@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/konnectd/konnectd/core"
+	"github.com/konnectd/konnectd/rpc"
+)
+
+// verbOptions are the flags every kongctl-style verb (create, get, delete)
+// shares: where the daemon is, which profile, and kongctl's output flags.
+// The output flags are not interpreted here: they travel to the daemon as
+// the method's "format", so the rules and messages are the core's, the
+// same for every client.
+type verbOptions struct {
+	clientOptions
+	output    string
+	outputSet bool
+	jq        string
+	jqSet     bool
+	raw       bool
+}
+
+// addVerbFlags registers -p, -o, --jq, -r and the client flags on cmd.
+// outputs is the list -o accepts and completes (kongctl's help shows it as
+// "Allowed : [ json|yaml|text ]").
+func (o *verbOptions) addFlags(cmd *cobra.Command, outputs ...string) {
+	o.clientOptions.addFlags(cmd)
+	f := cmd.Flags()
+	f.StringVarP(&o.profile, "profile", "p", "", "Specify the profile to use for this command.")
+	f.StringVarP(&o.output, "output", "o", "", fmt.Sprintf("Configures the format of data written to STDOUT.\n- Allowed    : [ %s ] (default \"text\")", strings.Join(outputs, "|")))
+	f.StringVar(&o.jq, "jq", "", "Filter JSON responses using jq expressions (powered by gojq for full jq compatibility)")
+	f.BoolVarP(&o.raw, "jq-raw-output", "r", false, "Output string jq results without JSON quotes (like jq -r).\n- Requires --jq and --output json")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(outputs, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("profile", o.completeProfiles)
+}
+
+// settle records which flags were given explicitly; call it first in RunE.
+func (o *verbOptions) settle(cmd *cobra.Command) {
+	o.outputSet = cmd.Flags().Changed("output")
+	o.jqSet = cmd.Flags().Changed("jq")
+}
+
+// format is the method's "format" param: always sent, so the answer is
+// always kongctl's text. An absent -o lets the profile's configured output
+// apply, as in kongctl.
+func (o *verbOptions) format() *core.Format {
+	f := &core.Format{RawOutput: o.raw}
+	if o.outputSet {
+		f.Output = o.output
+	}
+	if o.jqSet {
+		jq := o.jq
+		f.JQ = &jq
+	}
+	return f
+}
+
+// runVerb calls method with params plus "profile" and "format", and writes
+// the daemon's {text} to out. A validation error (-32050) is a usage error
+// in kongctl's form; anything else fails with exit code 1. params must be
+// a map so the shared fields can be added.
+func runVerb(ctx context.Context, cmd *cobra.Command, o *verbOptions, method string, params map[string]any, out io.Writer) error {
+	o.settle(cmd)
+	if params == nil {
+		params = map[string]any{}
+	}
+	if o.profile != "" {
+		params["profile"] = o.profile
+	}
+	params["format"] = o.format()
+	if o.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.timeout)
+		defer cancel()
+	}
+	c, err := connect(ctx, &o.clientOptions, nil)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := initialize(ctx, c, "konnectd-"+cmd.Name(), o.profile); err != nil {
+		return rpcFailure(err)
+	}
+	var res core.Text
+	if err := c.Call(ctx, method, params, &res); err != nil {
+		return verbFailure(cmd, err)
+	}
+	_, err = io.WriteString(out, res.Text)
+	return err
+}
+
+// verbFailure maps a daemon error to the CLI's: kongctl's usage form for
+// a request the daemon refused before doing anything, exit 1 otherwise.
+func verbFailure(cmd *cobra.Command, err error) error {
+	var e *rpc.Error
+	if !errors.As(err, &e) {
+		return &exitError{code: 1, err: err}
+	}
+	switch e.Code {
+	case rpc.CodeValidation, rpc.CodeInvalidParams:
+		return commandUsage(cmd, "%s", e.Message)
+	}
+	return &exitError{code: 1, err: errors.New(e.Message)}
+}
+
+// commandUsage is kongctl's usage error: the message, a blank line, and
+// where to read the help. Exit code 2.
+func commandUsage(cmd *cobra.Command, format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format+"\n\nRun '%s --help' for usage", append(args, cmd.CommandPath())...)}
+}
+
+// completeProfiles completes -p from the running daemon's profile/list.
+// It never starts a daemon (a completion must be instant and side-effect
+// free) and offers nothing when none answers.
+func (o *verbOptions) completeProfiles(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+	return completeProfiles(cmd.Context(), &o.clientOptions)
+}
+
+// completionTimeout bounds a completion's question to the daemon: a shell
+// waiting on Tab must not hang.
+const completionTimeout = 2 * time.Second
+
+func completeProfiles(ctx context.Context, co *clientOptions) ([]string, cobra.ShellCompDirective) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	opts := *co
+	opts.noStart = true
+	ctx, cancel := context.WithTimeout(ctx, completionTimeout)
+	defer cancel()
+	c, err := connect(ctx, &opts, nil)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	defer c.Close()
+	if err := initialize(ctx, c, "konnectd-completion", ""); err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var l core.ProfileList
+	if err := c.Call(ctx, "profile/list", json.RawMessage("{}"), &l); err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return l.Profiles, cobra.ShellCompDirectiveNoFileComp
+}
