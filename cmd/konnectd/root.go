@@ -28,6 +28,8 @@ talk to the running daemon and start one when none runs.`,
 	root.AddCommand(
 		newServeCmd(),
 		newCallCmd(),
+		newExecCmd(),
+		newEnvCmd(),
 		newEmulatorCmd(),
 		newVersionCmd(),
 	// subcommands are added here, one line each

@@ -1,0 +1,21 @@
+//go:build windows
+
+package main
+
+import (
+	"errors"
+	"os/exec"
+)
+
+// childExit passes the child's exit code on; Windows has no signals to
+// re-raise.
+func childExit(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return err
+	}
+	return &exitError{code: ee.ExitCode(), err: errors.New("")}
+}
