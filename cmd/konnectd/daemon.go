@@ -99,6 +99,7 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions) (*daemon,
 		rpc.JQMethods(jqEngine()),
 		rpc.ProfileMethods(svc),
 		rpc.AuthMethods(svc),
+		rpc.IdentityMethods(svc),
 		rpc.CredentialMethods(svc, log),
 	)
 	// Config announces, RPC subscribes: every client hears about each
