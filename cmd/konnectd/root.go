@@ -30,6 +30,7 @@ talk to the running daemon and start one when none runs.`,
 		newCallCmd(),
 		newExecCmd(),
 		newEnvCmd(),
+		newGetCmd( /* get pat, get spat: append their constructors here */ ),
 		newEmulatorCmd(),
 		newVersionCmd(),
 	// subcommands are added here, one line each
