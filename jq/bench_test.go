@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/konnectd/konnectd/jq/internal/benchdata"
+	"github.com/konnectd/konnectd/internal/benchdata"
 )
 
 // BenchmarkEvalWarm runs the typical filter on a 1 MiB document with the

@@ -306,24 +306,31 @@ type envelope struct {
 // what is wrong with it.
 func decodeMessage(frame []byte, v any) error {
 	trimmed := bytes.TrimSpace(frame)
-	if !json.Valid(trimmed) {
-		var x any
-		err := json.Unmarshal(trimmed, &x)
-		msg := "parse error: invalid JSON"
-		if err != nil {
-			msg = "parse error: " + err.Error()
-		}
-		return &frameError{code: CodeParseError, msg: msg}
-	}
 	if len(trimmed) > 0 && trimmed[0] == '[' {
+		if !json.Valid(trimmed) {
+			return &frameError{code: CodeParseError, msg: "parse error: invalid JSON"}
+		}
 		return &frameError{code: CodeInvalidRequest, msg: "invalid request: batch requests are not supported; send one message at a time"}
 	}
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return &frameError{code: CodeInvalidRequest, msg: "invalid request: a message must be a JSON object"}
-	}
+	// One pass both validates the JSON and reads the envelope; a large
+	// message is scanned as few times as possible.
 	var env envelope
 	if err := json.Unmarshal(trimmed, &env); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) || len(trimmed) == 0 {
+			msg := "parse error: unexpected end of JSON input"
+			if se != nil {
+				msg = "parse error: " + se.Error()
+			}
+			return &frameError{code: CodeParseError, msg: msg}
+		}
+		if trimmed[0] != '{' {
+			return &frameError{code: CodeInvalidRequest, msg: "invalid request: a message must be a JSON object"}
+		}
 		return &frameError{code: CodeInvalidRequest, msg: "invalid request: " + err.Error()}
+	}
+	if trimmed[0] != '{' {
+		return &frameError{code: CodeInvalidRequest, msg: "invalid request: a message must be a JSON object"}
 	}
 	id := validID(env.ID)
 	fail := func(msg string) error {

@@ -1,8 +1,8 @@
 // Command gen writes the jq benchmark document to stdout, so `make bench`
 // can feed the jq binary the same bytes BenchmarkEvalJSONWarm uses:
 //
-//	go run ./jq/internal/benchdata/gen -size 1048576 > users.json
-//	jq "$(go run ./jq/internal/benchdata/gen -expr)" users.json
+//	go run ./internal/benchdata/gen -size 1048576 > users.json
+//	jq "$(go run ./internal/benchdata/gen -expr)" users.json
 package main
 
 import (
@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/konnectd/konnectd/jq/internal/benchdata"
+	"github.com/konnectd/konnectd/internal/benchdata"
 )
 
 func main() {
