@@ -24,6 +24,7 @@ func init() {
 			ke  *keychain.Error
 			up  *config.UnknownProfileError
 			ue  *url.Error
+			le  *core.LookupError
 		)
 		switch {
 		case errors.As(err, &se):
@@ -49,6 +50,10 @@ func init() {
 				"status": api.Status, "title": api.Title, "detail": api.Detail, "instance": api.Instance,
 				"invalid_parameters": api.InvalidParameters,
 			}, Err: err}
+		case errors.As(err, &le):
+			// A name that matched nothing or too much: Konnect answered,
+			// just not with one object. kind: not_found, ambiguous, no_id.
+			return &Error{Code: CodeKonnect, Message: err.Error(), Data: map[string]any{"lookup": le.Kind}, Err: err}
 		case errors.As(err, &ue):
 			// Konnect could not be reached at all: DNS, refused, TLS, timeout.
 			return &Error{Code: CodeKonnect, Message: err.Error(), Data: map[string]any{"status": 0}, Err: err}

@@ -101,6 +101,7 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions) (*daemon,
 		rpc.AuthMethods(svc),
 		rpc.IdentityMethods(svc),
 		rpc.CredentialMethods(svc, log),
+		rpc.TokenMethods(svc),
 	)
 	// Config announces, RPC subscribes: every client hears about each
 	// effective change, with its own active profile.

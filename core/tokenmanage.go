@@ -1,0 +1,366 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/konnectd/konnectd/konnect"
+	"github.com/konnectd/konnectd/output"
+)
+
+// TokenOwner says whose tokens a request is about: a PAT belongs to a user
+// (the caller's own when UserID is empty), a SPAT to a system account.
+type TokenOwner struct {
+	Kind   string `json:"kind"` // pat or spat
+	UserID string `json:"userId,omitempty"`
+	AccountRef
+}
+
+// TokenRef picks one token of an owner by id or by name.
+type TokenRef struct {
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name,omitempty"`
+}
+
+// ListTokensRequest is token/list: all of an owner's tokens, or one when
+// a TokenRef is given (kongctl's get pat [id|name]).
+type ListTokensRequest struct {
+	TokenOwner
+	TokenRef
+	Format *Format `json:"format,omitempty"`
+}
+
+// DeleteTokenRequest is token/delete.
+type DeleteTokenRequest struct {
+	TokenOwner
+	TokenRef
+	Format *Format `json:"format,omitempty"`
+}
+
+// RotateTokenRequest is token/rotate: a new token like the old one, then
+// the old one retired (a PAT revoked, or deleted with DeleteOld; a SPAT
+// deleted, since SPATs cannot be revoked).
+type RotateTokenRequest struct {
+	TokenOwner
+	TokenRef
+	Expiry
+	// NewName names the new token. By default a PAT keeps its name; a SPAT,
+	// whose names are unique per account, gets the old name with a UTC
+	// timestamp suffix (replacing an earlier one).
+	NewName   string       `json:"newName,omitempty"`
+	DeleteOld bool         `json:"deleteOld,omitempty"`
+	Store     *StoreTarget `json:"store,omitempty"`
+	Format    *Format      `json:"format,omitempty"`
+}
+
+// TokenList is token/list's answer without a format.
+type TokenList struct {
+	Data []output.TokenInfo `json:"data"`
+}
+
+// RotateResult is token/rotate's answer without a format.
+type RotateResult struct {
+	New       *TokenCreated    `json:"new"`
+	Old       output.TokenInfo `json:"old"`
+	OldAction string           `json:"oldAction"` // revoked or deleted
+}
+
+// ownerProblems are the missing or contradictory owner fields.
+func ownerProblems(o TokenOwner) []string {
+	switch o.Kind {
+	case KindPAT:
+		if o.SystemAccountID != "" || o.SystemAccountName != "" {
+			return []string{"--system-account-id and --system-account-name apply to spat only"}
+		}
+	case KindSPAT:
+		if o.UserID != "" {
+			return []string{"--user-id applies to pat only"}
+		}
+		if p := accountPresent(o.AccountRef); p != "" {
+			return []string{p}
+		}
+	default:
+		return []string{fmt.Sprintf("invalid token kind %q, must be one of [pat spat]", o.Kind)}
+	}
+	return nil
+}
+
+func refProblem(r TokenRef, verb string) string {
+	if (r.ID == "") == (r.Name == "") {
+		return fmt.Sprintf("exactly one token id or name is required to %s", verb)
+	}
+	return ""
+}
+
+// owner is a resolved TokenOwner.
+type owner struct {
+	kind   string
+	userID string
+	acct   *konnect.SystemAccount
+}
+
+func (s *Service) resolveOwner(ctx context.Context, sess *Session, o TokenOwner) (*owner, error) {
+	if o.Kind == KindSPAT {
+		a, err := s.resolveAccount(ctx, sess, o.AccountRef)
+		if err != nil {
+			return nil, err
+		}
+		return &owner{kind: KindSPAT, acct: a}, nil
+	}
+	uid := o.UserID
+	if uid == "" {
+		u, err := sess.client.Me(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if u.ID == "" {
+			return nil, &LookupError{Kind: "no_id", Msg: "current user response did not include an id"}
+		}
+		uid = u.ID
+	}
+	return &owner{kind: KindPAT, userID: uid}, nil
+}
+
+// tokens lists an owner's tokens as kongctl's get records.
+func (s *Service) tokens(ctx context.Context, sess *Session, o *owner) ([]output.TokenInfo, error) {
+	var out []output.TokenInfo
+	if o.kind == KindPAT {
+		page, err := sess.client.ListPATs(ctx, o.userID, konnect.ListOptions{})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range page.Items {
+			out = append(out, output.TokenInfo{Type: KindPAT, ID: p.ID, Name: p.Name, UserID: p.UserID, State: p.State,
+				CreatedAt: kongTime(p.CreatedAt), UpdatedAt: kongTime(p.UpdatedAt), LastUsedAt: kongTimePtr(p.LastUsedAt),
+				ExpiresAt: kongTimePtr(p.ExpiresAt)})
+		}
+		return out, nil
+	}
+	page, err := sess.client.ListSPATs(ctx, o.acct.ID, konnect.ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range page.Items {
+		out = append(out, output.TokenInfo{Type: KindSPAT, ID: t.ID, Name: t.Name, SystemAccountID: o.acct.ID,
+			SystemAccountName: o.acct.Name, CreatedAt: kongTime(t.CreatedAt), UpdatedAt: kongTime(t.UpdatedAt),
+			LastUsedAt: kongTime(t.LastUsedAt), ExpiresAt: kongTime(t.ExpiresAt)})
+	}
+	return out, nil
+}
+
+// pick finds the one token a TokenRef means.
+func pick(list []output.TokenInfo, kind string, r TokenRef) (output.TokenInfo, error) {
+	var found []output.TokenInfo
+	for _, t := range list {
+		if (r.ID != "" && t.ID == r.ID) || (r.ID == "" && t.Name == r.Name) {
+			found = append(found, t)
+		}
+	}
+	label := r.Name
+	if r.ID != "" {
+		label = r.ID
+	}
+	switch len(found) {
+	case 0:
+		return output.TokenInfo{}, &LookupError{Kind: "not_found", Msg: fmt.Sprintf("%s %q not found", kind, label)}
+	case 1:
+		return found[0], nil
+	}
+	return output.TokenInfo{}, &LookupError{Kind: "ambiguous", Msg: fmt.Sprintf("multiple %ss found with name %q; use the id", kind, label)}
+}
+
+// ListTokens is kongctl's get pat|spat [id|name].
+func (s *Service) ListTokens(ctx context.Context, c Caller, r *ListTokensRequest) (any, error) {
+	if err := invalid(ownerProblems(r.TokenOwner)...); err != nil {
+		return nil, err
+	}
+	if r.ID != "" && r.Name != "" {
+		return nil, invalid("give a token id or a name, not both")
+	}
+	sess, fm, err := s.identitySession(ctx, c, r.Format, output.KindGet)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.resolveOwner(ctx, sess, r.TokenOwner)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.tokens(ctx, sess, o)
+	if err != nil {
+		return nil, err
+	}
+	if r.ID != "" || r.Name != "" {
+		t, err := pick(list, o.kind, r.TokenRef)
+		if err != nil {
+			return nil, err
+		}
+		if fm == nil {
+			return t, nil
+		}
+		return fm.render(ctx, output.TokenItem(t))
+	}
+	if fm == nil {
+		if list == nil {
+			list = []output.TokenInfo{}
+		}
+		return &TokenList{Data: list}, nil
+	}
+	return fm.render(ctx, output.Tokens(list))
+}
+
+// DeleteToken is kongctl's delete pat|spat <id|name>.
+func (s *Service) DeleteToken(ctx context.Context, c Caller, r *DeleteTokenRequest) (any, error) {
+	problems := ownerProblems(r.TokenOwner)
+	if err := invalid(append(problems, refProblem(r.TokenRef, "delete"))...); err != nil {
+		return nil, err
+	}
+	sess, fm, err := s.identitySession(ctx, c, r.Format, output.KindDelete)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.resolveOwner(ctx, sess, r.TokenOwner)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.tokens(ctx, sess, o)
+	if err != nil {
+		return nil, err
+	}
+	t, err := pick(list, o.kind, r.TokenRef)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.deleteToken(ctx, sess, o, t.ID); err != nil {
+		return nil, err
+	}
+	rec := output.DeleteRecord{Type: o.kind, ID: t.ID, Name: t.Name, Status: "deleted"}
+	if fm == nil {
+		return rec, nil
+	}
+	return fm.render(ctx, rec)
+}
+
+func (s *Service) deleteToken(ctx context.Context, sess *Session, o *owner, id string) error {
+	if o.kind == KindPAT {
+		return sess.client.DeletePAT(ctx, o.userID, id)
+	}
+	return sess.client.DeleteSPAT(ctx, o.acct.ID, id)
+}
+
+// RotateToken creates a token like an existing one, stores it when asked,
+// then retires the old one. Each step that fails leaves a usable token and
+// a StateError that says which: before the new token exists, the old one
+// is untouched; after, the new one is in Created (with its secret unless
+// it reached the keychain).
+func (s *Service) RotateToken(ctx context.Context, c Caller, r *RotateTokenRequest) (any, error) {
+	problems := ownerProblems(r.TokenOwner)
+	problems = append(problems, refProblem(r.TokenRef, "rotate"), expiryPresent(r.Expiry))
+	if r.DeleteOld && r.Kind == KindSPAT {
+		problems = append(problems, "deleteOld applies to pat only: a rotated spat is always deleted")
+	}
+	if err := invalid(problems...); err != nil {
+		return nil, err
+	}
+	req, err := s.begin(ctx, c, r.Expiry, r.Store, r.Format)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.resolveOwner(ctx, req.sess, r.TokenOwner)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.tokens(ctx, req.sess, o)
+	if err != nil {
+		return nil, err
+	}
+	old, err := pick(list, o.kind, r.TokenRef)
+	if err != nil {
+		return nil, err
+	}
+	oldLabel := fmt.Sprintf("%s %q (%s)", old.Type, old.Name, old.ID)
+	name := strings.TrimSpace(r.NewName)
+	if name == "" {
+		name = rotatedName(o.kind, old.Name, s.now().UTC().Format("20060102150405"))
+	}
+
+	var created *TokenCreated
+	if o.kind == KindPAT {
+		created, err = s.mintPAT(ctx, req, o.userID, name)
+	} else {
+		created, err = s.mintSPAT(ctx, req, o.acct, name)
+	}
+	if err != nil {
+		state := fmt.Sprintf("nothing changed: the old %s still works", oldLabel)
+		if errors.Is(err, konnect.ErrOutcomeUnknown) {
+			state = fmt.Sprintf("the old %s is untouched and still works; a new %s %q may have been created (see the message) and is not stored", oldLabel, o.kind, name)
+		}
+		return nil, &StateError{Step: "create", Err: err, State: state}
+	}
+
+	if req.account != "" {
+		if err := s.keys.Set(ctx, req.account, created.Token); err != nil {
+			return nil, &StateError{Step: "store", Err: err, Created: created,
+				State: fmt.Sprintf("the new %s was created but is not in the keychain; its secret is in this error's data (created.token). The old %s is untouched and still works", created.label(), oldLabel)}
+		}
+		created = created.withoutSecret()
+		created.Stored = &Stored{Keychain: s.keys.Kind(), Account: req.account}
+	}
+
+	action, step := "deleted", "delete old token"
+	if o.kind == KindPAT && !r.DeleteOld {
+		action, step = "revoked", "revoke old token"
+		_, err = req.sess.client.RevokePAT(ctx, o.userID, old.ID)
+	} else {
+		err = s.deleteToken(ctx, req.sess, o, old.ID)
+	}
+	if err != nil {
+		where := "its secret is in this error's data (created.token)"
+		if created.Stored != nil {
+			where = fmt.Sprintf("it is stored in the %s keychain as %s", created.Stored.Keychain, created.Stored.Account)
+		}
+		return nil, &StateError{Step: step, Err: err, Created: created,
+			State: fmt.Sprintf("the new %s was created and works; %s. The old %s is still active: retire it with 'konnectd delete %s %s'", created.label(), where, oldLabel, o.kind, old.ID)}
+	}
+	s.log.Info("rotated token", "kind", o.kind, "old", old.ID, "new", created.ID, "old_action", action)
+	res := &RotateResult{New: created, Old: old, OldAction: action}
+	return renderRotated(ctx, req.fm, res)
+}
+
+// rotatedSuffix is the timestamp rotatedName appends.
+var rotatedSuffix = regexp.MustCompile(`-\d{14}$`)
+
+// rotatedName keeps a PAT's name (Konnect allows duplicates there) and
+// gives a SPAT, whose names are unique per account, a fresh timestamp.
+func rotatedName(kind, old, stamp string) string {
+	if kind == KindPAT {
+		return old
+	}
+	return rotatedSuffix.ReplaceAllString(old, "") + "-" + stamp
+}
+
+// renderRotated prints a rotation: the new token as create prints it (so
+// -o token and -o env work as for create), then the old one's fate.
+func renderRotated(ctx context.Context, fm *formatter, r *RotateResult) (any, error) {
+	if fm == nil {
+		return r, nil
+	}
+	if fm.opts.HasFilter() || fm.opts.Output == output.JSON || fm.opts.Output == output.YAML {
+		return fm.render(ctx, r)
+	}
+	v, err := renderCreated(ctx, fm, r.New)
+	if err != nil {
+		return nil, err
+	}
+	t := v.(Text)
+	if fm.opts.Output == output.Text {
+		verb := "Revoked"
+		if r.OldAction == "deleted" {
+			verb = "Deleted"
+		}
+		t.Text += fmt.Sprintf("%s %s %q (%s)\n", verb, r.Old.Type, r.Old.Name, r.Old.ID)
+	}
+	return t, nil
+}
