@@ -30,9 +30,11 @@ talk to the running daemon and start one when none runs.`,
 		newCallCmd(),
 		newExecCmd(),
 		newEnvCmd(),
+		newWatchCmd(),
 		newGetCmd( /* get pat, get spat: append their constructors here */ ),
 		newEmulatorCmd(),
 		newVersionCmd(),
+		newMCPCmd(),
 	// subcommands are added here, one line each
 	)
 	return root
