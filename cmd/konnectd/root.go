@@ -35,6 +35,11 @@ talk to the running daemon and start one when none runs.`,
 		newEmulatorCmd(),
 		newVersionCmd(),
 		newMCPCmd(),
+		newCreateCmd(),
+		newDeleteCmd(),
+		newLoginCmd(),
+		newLogoutCmd(),
+		newStatusCmd(),
 	// subcommands are added here, one line each
 	)
 	return root

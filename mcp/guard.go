@@ -1,0 +1,65 @@
+package mcp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/konnectd/konnectd/internal/redact"
+)
+
+// guard wraps every tools/call: a deadline, a recovered panic, a size cap
+// and the secrets check. It sits after the SDK has validated the request,
+// so malformed requests and unknown tools still fail as protocol errors.
+//
+// The secrets check is the last line of defence, not the policy: the
+// token tools already keep values out of their results. It exists so that
+// a future tool, a Konnect field nobody expected to hold a token, or a jq
+// expression echoing its input cannot put a kpat_/spat_ value into the
+// model's context.
+func (t *tools) guard(next sdk.MethodHandler) sdk.MethodHandler {
+	return func(ctx context.Context, method string, req sdk.Request) (res sdk.Result, err error) {
+		if method != "tools/call" {
+			return next(ctx, method, req)
+		}
+		name := ""
+		if p, ok := req.GetParams().(*sdk.CallToolParamsRaw); ok {
+			name = p.Name
+		}
+		ctx, cancel := context.WithTimeout(ctx, t.o.Timeout)
+		defer cancel()
+		defer func() {
+			if r := recover(); r != nil {
+				t.o.Log.Error("tool panicked", "tool", name, "panic", redact.String(fmt.Sprint(r)), "stack", redact.String(string(debug.Stack())))
+				res, err = errorResult("internal error in konnectd; the failure is in the user's konnectd log"), nil
+			}
+		}()
+		res, err = next(ctx, method, req)
+		ctr, ok := res.(*sdk.CallToolResult)
+		if err != nil || !ok || ctr == nil {
+			return res, err
+		}
+		data, merr := json.Marshal(ctr)
+		if merr != nil {
+			return nil, merr
+		}
+		if !t.o.RevealSecrets && redact.Contains(string(data)) {
+			t.o.Log.Warn("withheld a tool result holding a token value", "tool", name)
+			return errorResult("the result was withheld: it contained a token value, and this server keeps secrets out of the conversation (start it with --reveal-secrets to allow that). Narrow the request with jq to the fields you need."), nil
+		}
+		if len(data) > t.o.MaxResult {
+			return errorResult(fmt.Sprintf("the result is %d bytes, over this server's cap of %d (--max-result). Narrow it: a filter, a smaller limit, or a jq expression that keeps only the fields you need.", len(data), t.o.MaxResult)), nil
+		}
+		return ctr, nil
+	}
+}
+
+func errorResult(msg string) *sdk.CallToolResult {
+	res := &sdk.CallToolResult{}
+	res.SetError(errors.New(msg))
+	return res
+}
