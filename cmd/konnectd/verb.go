@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -92,6 +93,7 @@ func runVerb(ctx context.Context, cmd *cobra.Command, o *verbOptions, method str
 	}
 	var res core.Text
 	if err := c.Call(ctx, method, params, &res); err != nil {
+		keepCreated(err, out)
 		return verbFailure(cmd, err)
 	}
 	_, err = io.WriteString(out, res.Text)
@@ -110,6 +112,32 @@ func verbFailure(cmd *cobra.Command, err error) error {
 		return commandUsage(cmd, "%s", e.Message)
 	}
 	return &exitError{code: 1, err: errors.New(e.Message)}
+}
+
+// keepCreated prints the token a failed multi-step request created (a
+// StateError's data.created, -32011) to out, so a token whose keychain
+// write or follow-up step failed still reaches the user who asked for it.
+// The error itself goes to stderr as usual.
+func keepCreated(err error, out io.Writer) {
+	var e *rpc.Error
+	if !errors.As(err, &e) || e.Code != rpc.CodeOutcomeUnknown {
+		return
+	}
+	raw, ok := e.Data.(json.RawMessage)
+	if !ok {
+		return
+	}
+	var d struct {
+		Created json.RawMessage `json:"created"`
+	}
+	if json.Unmarshal(raw, &d) != nil || len(d.Created) == 0 || string(d.Created) == "null" {
+		return
+	}
+	var buf bytes.Buffer
+	if json.Indent(&buf, d.Created, "", "  ") == nil {
+		buf.WriteByte('\n')
+		_, _ = out.Write(buf.Bytes())
+	}
 }
 
 // commandUsage is kongctl's usage error: the message, a blank line, and
