@@ -23,7 +23,7 @@ const DefaultListLimit = 100
 // kongctl's --filter and konnectd's identity/* methods.
 type ListArgs struct {
 	ProfileArg
-	Filter   any    `json:"filter,omitempty" jsonschema:"Konnect's filter: the query form (e.g. filter[email][contains]=@example.com&filter[active]=true, the filter prefix optional) or a JSON object (e.g. {\"email\":{\"contains\":\"@example.com\"}}); conditions Konnect cannot take are applied by konnectd with the same rules"`
+	Filter   any    `json:"filter,omitempty" jsonschema:"Konnect's filter: the query form (e.g. filter[email][contains]=@example.com&filter[active]=true) or a JSON object (e.g. {\"email\":{\"contains\":\"@example.com\"}}); conditions Konnect cannot take are applied by konnectd with the same rules"`
 	Limit    int    `json:"limit,omitempty" jsonschema:"stop after this many matching items (default 100)"`
 	PageSize int    `json:"page_size,omitempty" jsonschema:"items per Konnect request (default: the profile's konnect.page-size)"`
 	JQ       string `json:"jq,omitempty" jsonschema:"a jq expression applied to the array of items (e.g. map({id, email})); its result is returned as result instead of data"`

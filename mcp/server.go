@@ -69,7 +69,7 @@ func (o *Options) defaults() {
 // to the model once per session.
 const instructions = `konnectd gives access to one Kong Konnect organization through the user's own kongctl profiles and keychain.
 Start with whoami to learn which identity and organization the tools act for.
-List tools take a filter (Konnect's form, e.g. "email[contains]=@example.com", or a JSON object such as {"name":{"eq":"ops"}}), a limit and an optional jq expression: narrow results rather than listing everything.
+List tools take a filter (Konnect's form, e.g. "filter[email][contains]=@example.com", or a JSON object such as {"name":{"eq":"ops"}}), a limit and an optional jq expression: narrow results rather than listing everything.
 Token values are never shown: a token-creating tool stores the secret in the user's keychain (or a file the user names) and returns where it went.`
 
 // New builds the MCP server with the tools o allows. It does not start
