@@ -443,10 +443,12 @@ func TestDroppedCreate(t *testing.T) {
 	if len(created) != 1 || created[0].Name != "dropped" {
 		t.Fatalf("created %+v", created)
 	}
-	var text core.Text
-	if err := w.call("token/list", map[string]any{"kind": "pat", "format": map[string]string{"output": "text"}}, &text); err != nil {
-		t.Fatal(err)
+	// The command the message names shows it.
+	r = w.cli("", nil, "get", "pats")
+	if r.code != 0 {
+		t.Fatalf("get pats: %s", r)
 	}
+	text := core.Text{Text: r.stdout}
 	if !regexp.MustCompile(`(?m)^dropped\s+pat\s+[0-9a-f]{4}…$`).MatchString(text.Text) || !regexp.MustCompile(`^NAME\s+TYPE  SYSTEM ACCOUNT ID  ID\n`).MatchString(text.Text) {
 		t.Fatalf("token/list does not show the dropped token:\n%s", text.Text)
 	}

@@ -211,4 +211,3 @@ func daemonCall(ctx context.Context, o *clientOptions, method string, params, re
 	}
 	return nil
 }
-
