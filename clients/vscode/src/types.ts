@@ -1,0 +1,100 @@
+// types.ts: the shapes of the daemon's answers that the extension reads.
+// docs/protocol.md is the contract; only fields used here are declared.
+
+export interface User {
+  id?: string;
+  email?: string;
+  full_name?: string;
+  preferred_name?: string;
+}
+
+export interface Organization {
+  id?: string;
+  name?: string;
+}
+
+export interface ProfileList {
+  profiles: string[];
+  active: string;
+  configFile?: string;
+  error?: string;
+}
+
+export interface AuthStatus {
+  profile: string;
+  authenticated: boolean;
+  source?: string;
+  where?: string;
+  keychain?: string;
+  user?: User;
+  organization?: Organization;
+  warnings: string[];
+}
+
+export interface LoginResult {
+  profile: string;
+  kind: string;
+  user?: User;
+  organization?: Organization;
+  stored: string;
+}
+
+export interface LogoutResult {
+  profile: string;
+  removed: boolean;
+  message: string;
+}
+
+/** A create's answer: the token itself, unless it was stored in the keychain. */
+export interface TokenCreated {
+  type: 'pat' | 'spat';
+  id?: string;
+  name?: string;
+  token?: string;
+  user_id?: string;
+  system_account_id?: string;
+  system_account_name?: string;
+  state?: string;
+  expires_at?: string;
+  stored?: { keychain: string; account: string };
+}
+
+export interface TokenInfo {
+  type: 'pat' | 'spat';
+  id?: string;
+  name?: string;
+  user_id?: string;
+  system_account_id?: string;
+  system_account_name?: string;
+  state?: string;
+  expires_at?: string;
+}
+
+export interface RotateResult {
+  new: TokenCreated;
+  old: TokenInfo;
+  oldAction: string;
+}
+
+export interface Listing<T> {
+  data: T[];
+  meta?: { total: number; returned: number };
+}
+
+export interface Team {
+  id?: string;
+  name?: string;
+  description?: string;
+}
+
+export interface SystemAccount {
+  id?: string;
+  name?: string;
+  description?: string;
+}
+
+export interface Progress {
+  id: number | string;
+  done: number;
+  total: number;
+}

@@ -1,0 +1,220 @@
+// The fast tier: the bundled extension (dist/extension.js) with `vscode`
+// stubbed, against the real konnectd binary and the real Konnect emulator.
+'use strict';
+const { test, before, after, afterEach } = require('node:test');
+const assert = require('node:assert/strict');
+const Module = require('node:module');
+const path = require('node:path');
+const vscode = require('../support/vscode-stub');
+const { startWorld, konnectGET, assertNoSecret, konnectdBinary } = require('../support/world');
+
+const origLoad = Module._load;
+Module._load = function (request, ...rest) {
+  return request === 'vscode' ? vscode : origLoad.call(this, request, ...rest);
+};
+
+const { ui } = vscode;
+let world;
+let ext;
+let api;
+const subscriptions = [];
+
+function run(id, ...args) {
+  return vscode.commands.executeCommand(id, ...args);
+}
+
+async function until(what, fn, ms = 20_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Everything the user or a log reader could see must be free of tokens. */
+function assertNothingLeaked() {
+  assertNoSecret(ui.messages.map((m) => m.text).join('\n'), 'a notification');
+  assertNoSecret(ui.output.join('\n'), 'the Konnect output channel');
+  assertNoSecret(vscode.statusItems.map((i) => `${i.text} ${i.tooltip}`).join('\n'), 'the status bar');
+}
+
+before(async () => {
+  world = await startWorld();
+  console.log(`# keychain: ${world.keychain === 'system' ? 'Secret Service (scripts/keyring.sh)' : 'plaintext file (no session bus)'}`);
+  ui.settings['konnectd.path'] = konnectdBinary();
+  ui.settings['konnectd.args'] = world.daemonArgs;
+  ext = require(path.resolve(__dirname, '../../dist/extension.js'));
+  api = ext.activate({ subscriptions, extension: { packageJSON: { version: '0.0.0-test' } } });
+});
+
+afterEach(() => {
+  // A leftover answer means a prompt the test expected never came.
+  const left = ui.answers.splice(0);
+  assert.equal(left.length, 0, `unused scripted answers: ${left.length}`);
+});
+
+after(() => {
+  subscriptions.forEach((d) => d.dispose());
+  world?.stop();
+  assertNothingLeaked();
+});
+
+test('activation connects to the daemon and shows a signed-out profile', async () => {
+  const st = await until('status', () => api.status.last);
+  assert.equal(st.authenticated, false);
+  assert.equal(st.profile, 'default');
+  assert.match(api.status.item.text, /signed out/);
+  assert.equal(api.status.item.command, 'konnect.switchProfile');
+});
+
+test('a command that needs a credential says to sign in', async () => {
+  const res = await run('konnect.whoAmI');
+  assert.equal(res.code, -32012);
+  const err = ui.messages.findLast((m) => m.level === 'error');
+  assert.match(err.text, /Sign in/i);
+});
+
+test('Sign In takes the PAT from a password box and shows the organization', async () => {
+  ui.answers.push(world.adminPAT);
+  const res = await run('konnect.signIn');
+  assert.equal(res.profile, 'default', JSON.stringify(res.error ?? ''));
+  assert.equal(ui.prompts.at(-1).password, true, 'the token prompt must be a password box');
+  const st = await until('signed-in status', () => api.status.last?.authenticated && api.status.last);
+  assert.ok(st.organization?.name);
+  assert.ok(api.status.item.text.includes(st.organization.name));
+  assertNothingLeaked();
+});
+
+test('Who Am I names the user and organization', async () => {
+  const res = await run('konnect.whoAmI');
+  assert.ok(res.user?.email, JSON.stringify(res));
+  assert.ok(ui.messages.at(-1).text.includes(res.user.email));
+});
+
+test('the custom expiry is validated like kongctl', async () => {
+  ui.answers.push('tok-bad', 'Custom…', '30');
+  const res = await run('konnect.createPersonalToken');
+  assert.equal(res, undefined, 'an invalid expiry cannot be accepted');
+  assert.equal(
+    ui.prompts.at(-1).validation,
+    'invalid --expires-in value "30": use a duration between 1 day and 365 days (12 months) with units ns, us, ms, s, m, h, or d (days)',
+  );
+  ui.answers.push('tok-bad', 'Custom…', '12h');
+  await run('konnect.createPersonalToken');
+  assert.match(ui.prompts.at(-1).validation, /minimum token lifetime is 1 day/);
+});
+
+test('Create Personal Access Token to the clipboard: Konnect has it, the clipboard holds it, nothing shows it', async () => {
+  ui.clipboard = '';
+  ui.answers.push('vscode-clip', '30 days', 'Copy to clipboard');
+  const res = await run('konnect.createPersonalToken');
+  assert.equal(res.delivered, 'clipboard', JSON.stringify(res));
+  assert.match(ui.clipboard, /^kpat_/);
+  assertNoSecret(JSON.stringify(res), "the command's return value");
+  const me = await api.daemon.request('identity/me', {});
+  const got = await konnectGET(world, `/v3/users/${me.id}/access-tokens`);
+  const hit = got.data.find((t) => t.id === res.id);
+  assert.ok(hit, 'the emulator lists the new token');
+  assert.equal(hit.name, 'vscode-clip');
+  assertNothingLeaked();
+});
+
+test('Create Personal Access Token into the keychain returns no value and the daemon lists it', async () => {
+  ui.clipboard = '';
+  const res = await run('konnect.createPersonalToken', { name: 'vscode-kc', expiresIn: '7d', deliver: 'keychain' });
+  assert.equal(res.delivered, 'keychain', JSON.stringify(res));
+  assert.match(res.where, /token:vscode-kc/);
+  assert.equal(ui.clipboard, '');
+  const list = await api.daemon.request('token/list', { kind: 'pat' });
+  assert.ok(list.data.some((t) => t.id === res.id));
+});
+
+test('Create Personal Access Token to the terminal types an export line without running it', async () => {
+  const res = await run('konnect.createPersonalToken', { name: 'vscode-term', expiresIn: '90d', deliver: 'terminal' });
+  assert.equal(res.delivered, 'terminal', JSON.stringify(res));
+  assert.match(ui.terminalText.at(-1), /^export KONNECT_TOKEN='kpat_[^']+'$/);
+  assertNothingLeaked();
+});
+
+test('Rotate Token replaces a picked PAT and revokes the old one', async () => {
+  ui.answers.push('One of my personal access tokens', 'vscode-term', '7 days', 'Copy to clipboard');
+  const res = await run('konnect.rotateToken');
+  assert.equal(res.delivered, 'clipboard', JSON.stringify(res));
+  assert.equal(res.oldAction, 'revoked');
+  assert.match(ui.clipboard, /^kpat_/);
+  assertNothingLeaked();
+});
+
+test('Create System Account Token picks the account from identity/listSystemAccounts', async () => {
+  await api.daemon.request('systemAccount/create', { name: 'ci-bot', description: 'made by the extension tests' });
+  ui.answers.push('ci-bot', 'ci-spat', '30 days', 'Copy to clipboard');
+  const res = await run('konnect.createSystemAccountToken');
+  assert.equal(res.type, 'spat', JSON.stringify(res));
+  assert.match(ui.clipboard, /^spat_/);
+  assertNothingLeaked();
+});
+
+test('Find Users loads pages into an untitled JSON document and a quick pick', async () => {
+  ui.clipboard = '';
+  ui.answers.push('', (items) => items[0]);
+  const res = await run('konnect.findUsers');
+  assert.ok(res.count >= 3, JSON.stringify(res));
+  const doc = ui.documents.at(-1);
+  assert.equal(doc.languageId, 'json');
+  assert.equal(JSON.parse(doc.getText()).length, res.count);
+  assert.ok(ui.clipboard.length > 0, 'picking a user copies its id');
+});
+
+test('Find Teams with a filter the emulator rejects or accepts reports either way', async () => {
+  const res = await run('konnect.findTeams', { filter: 'zzz-no-such-team', pick: false });
+  assert.equal(res.count, 0, JSON.stringify(res));
+});
+
+test('Run jq on the active JSON editor opens the result', async () => {
+  ui.activeTextEditor = {
+    document: { getText: () => '{"users":[{"name":"a"},{"name":"b"}]}', uri: 'file:///x.json' },
+    selection: { isEmpty: true },
+  };
+  ui.answers.push('[.users[].name]');
+  const res = await run('konnect.runJq');
+  assert.deepEqual(JSON.parse(ui.documents.at(-1).getText()), ['a', 'b'], JSON.stringify(res));
+  const bad = await run('konnect.runJq', { expression: '.[' });
+  assert.equal(bad.code, -32040);
+});
+
+test('Switch Profile changes the setting and the status bar follows', async () => {
+  ui.answers.push('staging');
+  assert.equal(await run('konnect.switchProfile'), 'staging');
+  assert.equal(ui.settings['konnectd.profile'], 'staging');
+  await until('staging status', () => api.status.last?.profile === 'staging');
+  assert.equal(api.status.last.authenticated, false);
+  assert.match(api.status.item.text, /staging: signed out/);
+  await run('konnect.switchProfile', { profile: 'default' });
+  await until('default status', () => api.status.last?.profile === 'default');
+});
+
+test('when the daemon dies it is restarted with backoff and says so', async () => {
+  const before = await api.daemon.request('daemon/status', {});
+  process.kill(before.pid, 'SIGKILL');
+  await until('a restart warning', () => ui.messages.some((m) => m.level === 'warn' && /restarting/.test(m.text)));
+  const after = await until('the new daemon', async () => {
+    try {
+      const st = await api.daemon.request('daemon/status', {});
+      return st.pid !== before.pid && st;
+    } catch {
+      return false;
+    }
+  });
+  assert.notEqual(after.pid, before.pid);
+  assert.ok(ui.output.some((l) => /restarting in/.test(l)));
+  const who = await run('konnect.whoAmI');
+  assert.ok(who.user, 'commands work again after the restart');
+});
+
+test('Sign Out forgets the credential', async () => {
+  const res = await run('konnect.signOut');
+  assert.equal(res.removed, true, JSON.stringify(res));
+  await until('signed-out status', () => api.status.last && !api.status.last.authenticated);
+});
