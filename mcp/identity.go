@@ -52,9 +52,13 @@ type listResult struct {
 	Result json.RawMessage    `json:"result,omitempty"`
 }
 
-// filterEither lets filter be the query string or the JSON object.
+// filterEither lets filter be the query string or the JSON object. It is
+// spelt anyOf rather than a type array, which hosts that map schemas onto
+// a single-type dialect (Gemini's function declarations) cannot express.
 func filterEither(s *jsonschema.Schema) {
-	s.Properties["filter"].Types = []string{"string", "object"}
+	f := s.Properties["filter"]
+	f.Types, f.Type = nil, ""
+	f.AnyOf = []*jsonschema.Schema{{Type: "string"}, {Type: "object"}}
 }
 
 func (t *tools) addIdentity(s *sdk.Server) {
