@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"errors"
+	"net"
 	"net/url"
 
 	"github.com/konnectd/konnectd/config"
@@ -24,11 +25,12 @@ func init() {
 			ke  *keychain.Error
 			up  *config.UnknownProfileError
 			ue  *url.Error
+			ne  net.Error
 			le  *core.LookupError
 		)
 		switch {
 		case errors.As(err, &se):
-			return &Error{Code: CodeOutcomeUnknown, Message: err.Error(), Data: map[string]any{"step": se.Step, "state": se.State, "created": se.Created}, Err: err}
+			return &Error{Code: CodeOutcomeUnknown, Message: err.Error(), Data: map[string]any{"step": se.Step, "state": se.State, "created": se.Created}, Err: err, Secret: se.Created != nil}
 		case errors.Is(err, konnect.ErrOutcomeUnknown):
 			return &Error{Code: CodeOutcomeUnknown, Message: err.Error(), Err: err}
 		case errors.As(err, &ve):
@@ -54,7 +56,7 @@ func init() {
 			// A name that matched nothing or too much: Konnect answered,
 			// just not with one object. kind: not_found, ambiguous, no_id.
 			return &Error{Code: CodeKonnect, Message: err.Error(), Data: map[string]any{"lookup": le.Kind}, Err: err}
-		case errors.As(err, &ue):
+		case errors.As(err, &ue), errors.As(err, &ne):
 			// Konnect could not be reached at all: DNS, refused, TLS, timeout.
 			return &Error{Code: CodeKonnect, Message: err.Error(), Data: map[string]any{"status": 0}, Err: err}
 		case errors.As(err, &ke):

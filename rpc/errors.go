@@ -41,6 +41,10 @@ type Error struct {
 	Message string
 	Data    any
 	Err     error // the cause, for errors.Is; never sent
+	// Secret marks Data as carrying a secret on purpose: the new token of a
+	// create whose later step failed. It must reach the caller, or it is
+	// lost, so Data is not redacted; Message still is.
+	Secret bool
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -76,7 +80,10 @@ func toWire(ctx context.Context, err error) *jsonrpc2.Error {
 	w := &jsonrpc2.Error{Code: e.Code, Message: redact.String(e.Message)}
 	if e.Data != nil {
 		if b, merr := json.Marshal(e.Data); merr == nil {
-			raw := json.RawMessage(redact.String(string(b)))
+			if !e.Secret {
+				b = []byte(redact.String(string(b)))
+			}
+			raw := json.RawMessage(b)
 			w.Data = &raw
 		}
 	}
