@@ -19,7 +19,7 @@ demo: build
 	scripts/demo.sh $(BIN)
 
 ## test: every test, as CI runs it (installs Debian packages it needs when run as root)
-test: vet unit fuzz test-mcp
+test: vet cross unit fuzz test-mcp
 
 vet:
 	$(GO) vet ./...
@@ -46,3 +46,62 @@ bench: build
 
 clean:
 	rm -rf bin dist
+
+# ---- install, uninstall, cross (see docs/install.md) ------------------------
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+# systemd's user manager reads packaged units from /usr/lib/systemd/user and
+# /usr/local/lib/systemd/user, but under a home directory only from
+# $XDG_DATA_HOME/systemd/user (~/.local/share/systemd/user).
+ifneq ($(filter $(HOME)/%,$(PREFIX)),)
+SYSTEMD_USER_DIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/systemd/user
+else
+SYSTEMD_USER_DIR ?= $(PREFIX)/lib/systemd/user
+endif
+LAUNCHD_PLIST := com.github.konnectd.konnectd.plist
+
+INSTALLED := \
+	$(BINDIR)/konnectd \
+	$(DATADIR)/bash-completion/completions/konnectd \
+	$(DATADIR)/zsh/site-functions/_konnectd \
+	$(DATADIR)/fish/vendor_completions.d/konnectd.fish \
+	$(SYSTEMD_USER_DIR)/konnectd.socket \
+	$(SYSTEMD_USER_DIR)/konnectd.service \
+	$(DATADIR)/konnectd/launchd/$(LAUNCHD_PLIST)
+
+.PHONY: install uninstall cross
+
+## install: binary, shell completions, systemd user units and launchd plist under PREFIX (default /usr/local; DESTDIR stages)
+install: build
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/bash-completion/completions \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions $(DESTDIR)$(DATADIR)/fish/vendor_completions.d \
+		$(DESTDIR)$(SYSTEMD_USER_DIR) $(DESTDIR)$(DATADIR)/konnectd/launchd
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/konnectd
+	$(BIN) completion bash > $(DESTDIR)$(DATADIR)/bash-completion/completions/konnectd
+	$(BIN) completion zsh  > $(DESTDIR)$(DATADIR)/zsh/site-functions/_konnectd
+	$(BIN) completion fish > $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/konnectd.fish
+	install -m 0644 init/systemd/konnectd.socket $(DESTDIR)$(SYSTEMD_USER_DIR)/konnectd.socket
+	sed 's|@BINDIR@|$(BINDIR)|g' init/systemd/konnectd.service.in > $(DESTDIR)$(SYSTEMD_USER_DIR)/konnectd.service
+	sed 's|@BINDIR@|$(BINDIR)|g' init/launchd/$(LAUNCHD_PLIST).in > $(DESTDIR)$(DATADIR)/konnectd/launchd/$(LAUNCHD_PLIST)
+	@echo "installed; enable with: systemctl --user daemon-reload && systemctl --user enable --now konnectd.socket"
+
+## uninstall: remove exactly what install wrote (stop the service first: see docs/install.md)
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DATADIR)/konnectd/launchd $(DESTDIR)$(DATADIR)/konnectd 2>/dev/null
+
+# Every release platform builds without cgo; the binaries go to a temporary
+# directory and are thrown away.
+CROSS_TARGETS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+
+## cross: CGO_ENABLED=0 builds for linux, darwin and windows on amd64 and arm64
+cross:
+	@out=$$(mktemp -d) && trap 'rm -rf "$$out"' EXIT && \
+	for t in $(CROSS_TARGETS); do \
+		echo "cross: $$t"; \
+		CGO_ENABLED=0 GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) build -trimpath -ldflags "$(LDFLAGS)" \
+			-o "$$out/konnectd-$${t%/*}-$${t#*/}" ./cmd/konnectd || exit 1; \
+	done
