@@ -1,0 +1,144 @@
+// commands.test.cjs: every contributed command, run through
+// vscode.commands.executeCommand inside code-server's real extension host,
+// against the real daemon (spawned by the extension) and the emulator.
+'use strict';
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const vscode = require('vscode');
+
+const cfg = JSON.parse(fs.readFileSync(process.env.KONNECT_VSCODE_TEST, 'utf8'));
+const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8'));
+const secretRE = /\b(?:kpat|spat)_[A-Za-z0-9_-]+|\bbearer\s+[A-Za-z0-9\-._~+/]+=*/i;
+
+async function until(what, fn, ms = 30_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function konnectGET(p) {
+  const res = await fetch(cfg.baseURL + p, { headers: { Authorization: `Bearer ${cfg.adminPAT}` } });
+  assert.ok(res.ok, `GET ${p}: HTTP ${res.status}`);
+  return res.json();
+}
+
+function run(id, ...args) {
+  return vscode.commands.executeCommand(id, ...args);
+}
+
+describe('Konnect extension in the real extension host', function () {
+  let api;
+
+  before(async function () {
+    const ext = vscode.extensions.getExtension('konnectd.konnectd-vscode');
+    assert.ok(ext, 'the extension under development is loaded');
+    api = await ext.activate();
+    await until('the first status', () => api.status.last);
+  });
+
+  after(function () {
+    const leaked = api.log.recent.find((l) => secretRE.test(l));
+    assert.equal(leaked && '(a line holding a token)', undefined, 'no token in the Konnect output channel');
+  });
+
+  it('registers every contributed command', async function () {
+    const all = await vscode.commands.getCommands(true);
+    for (const c of pkg.contributes.commands) assert.ok(all.includes(c.command), `${c.command} is registered`);
+  });
+
+  it('konnect.signIn', async function () {
+    const res = await run('konnect.signIn', { token: cfg.adminPAT });
+    assert.equal(res.profile, 'default', JSON.stringify(res.error));
+    await until('signed in', () => api.status.last?.authenticated);
+    assert.ok(api.status.item.text.includes(res.organization.name));
+  });
+
+  it('konnect.whoAmI', async function () {
+    const res = await run('konnect.whoAmI');
+    assert.ok(res.user.email, JSON.stringify(res));
+  });
+
+  it('konnect.createPersonalToken (clipboard)', async function () {
+    const res = await run('konnect.createPersonalToken', { name: 'host-clip', expiresIn: '30d', deliver: 'clipboard' });
+    assert.equal(res.delivered, 'clipboard', JSON.stringify(res));
+    assert.ok(!secretRE.test(JSON.stringify(res)), 'the return value holds no token');
+    const clip = await vscode.env.clipboard.readText();
+    assert.ok(clip.startsWith('kpat_'), 'the clipboard holds the new PAT');
+    const me = await api.daemon.request('identity/me', {});
+    const got = await konnectGET(`/v3/users/${me.id}/access-tokens`);
+    assert.ok(got.data.some((t) => t.id === res.id && t.name === 'host-clip'), 'the emulator received it');
+  });
+
+  it('konnect.createPersonalToken (keychain)', async function () {
+    const res = await run('konnect.createPersonalToken', { name: 'host-kc', expiresIn: '7d', deliver: 'keychain' });
+    assert.equal(res.delivered, 'keychain', JSON.stringify(res));
+    assert.match(res.where, /token:host-kc/);
+  });
+
+  it('konnect.createSystemAccountToken', async function () {
+    await api.daemon.request('systemAccount/create', { name: 'host-bot', description: 'extension host test' });
+    const res = await run('konnect.createSystemAccountToken', {
+      systemAccountName: 'host-bot', name: 'host-spat', expiresIn: '30d', deliver: 'keychain',
+    });
+    assert.equal(res.type, 'spat', JSON.stringify(res));
+  });
+
+  it('konnect.rotateToken', async function () {
+    const list = await api.daemon.request('token/list', { kind: 'pat' });
+    const id = list.data.find((t) => t.name === 'host-clip')?.id;
+    assert.ok(id, 'the token made earlier is listed');
+    const res = await run('konnect.rotateToken', { kind: 'pat', id, expiresIn: '90d', deliver: 'keychain' });
+    assert.equal(res.oldAction, 'revoked', JSON.stringify(res));
+  });
+
+  it('konnect.findUsers', async function () {
+    const res = await run('konnect.findUsers', { filter: '', pick: false });
+    assert.ok(res.count >= 3, JSON.stringify(res));
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === res.document);
+    assert.equal(JSON.parse(doc.getText()).length, res.count);
+  });
+
+  it('konnect.findTeams', async function () {
+    const res = await run('konnect.findTeams', { filter: 'filter[name][contains]=zzz-none', pick: false });
+    assert.equal(res.count, 0, JSON.stringify(res));
+  });
+
+  it('konnect.runJq', async function () {
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: '{"a":[1,2,3]}' });
+    await vscode.window.showTextDocument(doc);
+    const res = await run('konnect.runJq', { expression: '.a | add' });
+    const out = vscode.workspace.textDocuments.find((d) => d.uri.toString() === res.document);
+    assert.equal(out.getText().trim(), '6');
+  });
+
+  it('konnect.switchProfile', async function () {
+    assert.equal(await run('konnect.switchProfile', { profile: 'staging' }), 'staging');
+    await until('staging status', () => api.status.last?.profile === 'staging');
+    assert.equal(api.status.last.authenticated, false);
+    await run('konnect.switchProfile', { profile: 'default' });
+    await until('default status', () => api.status.last?.profile === 'default' && api.status.last.authenticated);
+  });
+
+  it('konnect.restartDaemon', async function () {
+    const before = await api.daemon.request('daemon/status', {});
+    const res = await run('konnect.restartDaemon');
+    assert.equal(res?.error, undefined);
+    const after = await api.daemon.request('daemon/status', {});
+    assert.notEqual(after.pid, before.pid);
+  });
+
+  it('konnect.showLog', async function () {
+    await run('konnect.showLog');
+  });
+
+  it('konnect.signOut', async function () {
+    const res = await run('konnect.signOut');
+    assert.equal(res.removed, true, JSON.stringify(res));
+    await until('signed out', () => api.status.last && !api.status.last.authenticated);
+  });
+});
