@@ -30,8 +30,15 @@ async function command(page, title) {
   }
 }
 
-/** answer types into the open quick input (box or pick) and accepts. */
-async function answer(page, text, { expectRow } = {}) {
+/**
+ * answer types into the quick input and accepts. The widget is reused from
+ * one prompt to the next, so it first waits for the prompt's own title:
+ * typing earlier lands in the prompt that is going away.
+ */
+async function answer(page, text, { title, expectRow } = {}) {
+  if (title) {
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 30_000 });
+  }
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 30_000 });
   await input.fill(text);
@@ -66,9 +73,9 @@ export async function uiTest({ browser, url, world, artifacts }) {
 
   const name = `ui-token-${Date.now()}`;
   await command(page, 'Konnect: Create Personal Access Token');
-  await answer(page, name);
-  await answer(page, '30 days', { expectRow: '30 days' });
-  await answer(page, 'Copy to clipboard', { expectRow: 'Copy to clipboard' });
+  await answer(page, name, { title: /^Konnect: Create Personal Access Token$/ });
+  await answer(page, '30 days', { title: 'expires in', expectRow: '30 days' });
+  await answer(page, 'Copy to clipboard', { title: 'where should the new token go', expectRow: 'Copy to clipboard' });
   // Konnect (the emulator) received it.
   const me = await konnectGET(world, '/v3/users/me');
   const end = Date.now() + 60_000;

@@ -1,0 +1,72 @@
+// konnectd.connection = "socket": the extension joins a shared daemon that
+// it did not start (here: `konnectd serve --socket`, as a user or systemd
+// would run it), and two clients see the same sign-in.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const Module = require('node:module');
+const path = require('node:path');
+const vscode = require('../support/vscode-stub');
+const { startWorld, assertNoSecret, konnectdBinary } = require('../support/world');
+
+const origLoad = Module._load;
+Module._load = function (request, ...rest) {
+  return request === 'vscode' ? vscode : origLoad.call(this, request, ...rest);
+};
+
+const { ui } = vscode;
+let world;
+let daemon;
+let api;
+let sock;
+const subscriptions = [];
+
+async function until(what, fn, ms = 20_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+before(async () => {
+  world = await startWorld();
+  const dir = fs.mkdtempSync(path.join(world.dir, 'run-'));
+  fs.chmodSync(dir, 0o700);
+  sock = path.join(dir, 'konnectd.sock');
+  daemon = spawn(konnectdBinary(), ['serve', '--socket', sock, '--idle-timeout', '0', ...world.daemonArgs], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  daemon.stderr.resume();
+  await until('the shared socket', () => fs.existsSync(sock));
+  ui.settings['konnectd.path'] = konnectdBinary();
+  ui.settings['konnectd.connection'] = 'socket';
+  ui.settings['konnectd.socketPath'] = sock;
+  const ext = require(path.resolve(__dirname, '../../dist/extension.js'));
+  api = ext.activate({ subscriptions, extension: { packageJSON: { version: '0.0.0-test' } } });
+});
+
+after(() => {
+  subscriptions.forEach((d) => d.dispose());
+  daemon?.kill('SIGTERM');
+  world?.stop();
+  assertNoSecret(ui.output.join('\n') + ui.messages.map((m) => m.text).join('\n'), 'the output channel or a notification');
+});
+
+test('joins the shared daemon and shares its sign-in with other clients', async () => {
+  await until('status', () => api.status.last);
+  const st = await api.daemon.request('daemon/status', {});
+  assert.equal(st.pid, daemon.pid, 'the extension talks to the daemon it found, not one of its own');
+  assert.equal(st.socket, sock);
+  const res = await vscode.commands.executeCommand('konnect.signIn', { token: world.adminPAT });
+  assert.equal(res.profile, 'default', JSON.stringify(res.error ?? ''));
+  // Another client of the same socket (the CLI) sees the credential.
+  const cli = spawnSync(konnectdBinary(), ['call', '--socket', sock, 'auth/status'], { encoding: 'utf8', timeout: 30_000 });
+  assertNoSecret(cli.stdout + cli.stderr, 'konnectd call output');
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.equal(JSON.parse(cli.stdout).authenticated, true);
+});
