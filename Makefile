@@ -7,7 +7,7 @@ LDFLAGS := -X $(PKG)/internal/version.Version=$(VERSION) -X $(PKG)/internal/vers
 BIN     := bin/konnectd
 FUZZTIME ?= 10s
 
-.PHONY: all build demo test unit fuzz bench vet clean test-mcp
+.PHONY: all build demo test unit fuzz bench vet clean test-mcp vsix test-vscode
 
 all: build
 
@@ -19,7 +19,7 @@ demo: build
 	scripts/demo.sh $(BIN)
 
 ## test: every test, as CI runs it (installs Debian packages it needs when run as root)
-test: vet cross unit fuzz test-mcp
+test: vet cross unit fuzz test-mcp test-vscode
 
 vet:
 	$(GO) vet ./...
@@ -39,6 +39,15 @@ fuzz:
 # npm (cached outside the repo, with the Node it needs) against the emulator.
 test-mcp: build
 	scripts/mcp-inspector-test.sh $(BIN)
+
+## vscode: the VS Code extension in clients/vscode (code-server and Node 24 are cached in KONNECTD_CACHE, default ~/.cache/konnectd)
+## vsix: clients/vscode/dist/konnectd-vscode.vsix (esbuild bundle, vsce package --no-dependencies)
+vsix:
+	scripts/vscode-test.sh vsix
+
+## test-vscode: the extension's three tiers (stubbed vscode; code-server's extension host; Chromium UI) against the daemon and emulator
+test-vscode: build
+	scripts/keyring.sh scripts/vscode-test.sh all
 
 ## bench: measure and print the table recorded in docs/benchmarks.md
 bench: build
