@@ -76,8 +76,7 @@ func empty(path string) *File {
 
 // Parse parses data as the config file at path (path is used for messages and
 // to find login token files). Errors read
-// "config file <path>: line L, column C: <problem>"; for YAML syntax errors
-// the parser only reports a line, so the column is left out.
+// "config file <path>: line L, column C: <problem>".
 func Parse(path string, data []byte) (*File, error) {
 	f := empty(path)
 	f.exists = true
@@ -87,7 +86,7 @@ func Parse(path string, data []byte) (*File, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlSyntaxErr(path, err)
+		return nil, yamlSyntaxErr(path, data, err)
 	}
 	if len(doc.Content) == 0 {
 		return f, nil

@@ -186,11 +186,11 @@ func TestWatchInvalidKeepsLastGood(t *testing.T) {
 	w, r := watchAndRecord(t, loc)
 
 	writeFile(t, loc.Path, "a:\n  b: c\n   d: e\n")
-	c := r.waitLast(t, "config file "+loc.Path+": line 3: mapping values are not allowed", "a", "default")
+	c := r.waitLast(t, "config file "+loc.Path+": line 3, column 5: mapping values are not allowed", "a", "default")
 	if c.File == nil || !c.File.InFile("a") {
 		t.Error("Change.File must be the last good config")
 	}
-	if f, err := w.Current(); err == nil || !f.InFile("a") || !strings.Contains(err.Error(), "line 3") {
+	if f, err := w.Current(); err == nil || !f.InFile("a") || !strings.Contains(err.Error(), "line 3, column 5") {
 		t.Errorf("Current = %v, %v", f.Profiles(), err)
 	}
 	renameOver(t, loc.Path, "a:\n  b: c\n   d: e\n")
