@@ -129,6 +129,10 @@ func (s *Service) Resolve(ctx context.Context, c Caller) (*Session, error) {
 	if cred.Login != nil && cred.Login.Expired(s.now()) {
 		return nil, &AuthError{Profile: p.Name, Err: fmt.Errorf("the kongctl login token for profile %q has expired; run 'kongctl login --profile %s' or store a PAT with 'konnectd login --profile %s'", p.Name, p.Name, p.Name)}
 	}
+	if cred.Source == config.SourceKeychain && s.keys != nil {
+		// config only knows "the keychain"; the store knows the entry.
+		cred.Where = s.keys.Where(keychain.ProfileAccount(p.Name))
+	}
 	sess.Credential = cred
 	if sess.client, sess.BaseURL, err = s.client(p, cred.Token); err != nil {
 		return nil, err

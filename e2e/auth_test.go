@@ -35,6 +35,14 @@ func TestLoginStatusLogoutThroughKeychain(t *testing.T) {
 	if err := w.call("auth/status", nil, &st); err != nil || !st.Authenticated || st.Source != "keychain" {
 		t.Fatalf("after login: %+v %v", st, err)
 	}
+	// Status names the entry as secret-tool would find it, not "keychain"
+	// a second time.
+	if want := `service "konnectd", account "default"`; st.Where != want {
+		t.Errorf("status where = %q, want %q", st.Where, want)
+	}
+	if r := w.cli("", nil, "status"); r.code != 0 || !strings.Contains(r.stdout, "Credential:    keychain (service \"konnectd\", account \"default\")\n") {
+		t.Errorf("konnectd status: %s", r)
+	}
 	// A token Konnect rejects is not stored.
 	var e *rpc.Error
 	err := w.call("auth/login", map[string]string{"profile": "bad", "token": "kpat_" + strings.Repeat("x", 49)}, nil)

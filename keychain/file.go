@@ -33,6 +33,10 @@ func newFileStore(path, service string) *fileStore {
 
 func (f *fileStore) Kind() string { return KindFile }
 
+func (f *fileStore) Where(account string) string {
+	return fmt.Sprintf("%s, account %q", f.path, account)
+}
+
 func (f *fileStore) Get(ctx context.Context, account string) (string, error) {
 	if err := f.begin(ctx, "get", account); err != nil {
 		return "", err

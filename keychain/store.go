@@ -21,6 +21,10 @@ type Store interface {
 	// Kind is KindSystem or KindFile. KindFile means the secrets are kept
 	// in plaintext, and status reports should say so.
 	Kind() string
+	// Where names account's entry the way a user finds it outside
+	// konnectd: `service "konnectd", account "default"` for the system
+	// keychain, the file's path and the account for the file store.
+	Where(account string) string
 }
 
 // The kinds of Store.

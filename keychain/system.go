@@ -3,6 +3,7 @@ package keychain
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 
 	"github.com/zalando/go-keyring"
@@ -39,6 +40,10 @@ func newSystemStore(o Options, be backend, l *lane) *systemStore {
 }
 
 func (s *systemStore) Kind() string { return KindSystem }
+
+func (s *systemStore) Where(account string) string {
+	return fmt.Sprintf("service %q, account %q", s.o.Service, account)
+}
 
 func (s *systemStore) Get(ctx context.Context, account string) (string, error) {
 	return s.call(ctx, "get", account, func() (string, error) {
