@@ -8,6 +8,8 @@
 // process, marking the descriptors close-on-exec and removing the variables
 // so child processes do not mistake them for their own. It does not decide
 // whether a socket is safe to serve on (the caller checks every peer), and
-// it does not implement launchd's launch_activate_socket, which needs cgo.
+// it does not implement launchd's launch_activate_socket (a libSystem call,
+// reachable without cgo only through unsupported linker directives; see
+// docs/install.md), so the macOS agent does not use socket activation.
 // On platforms without the protocol (Windows) it finds nothing.
 package activation
