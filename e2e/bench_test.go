@@ -82,6 +82,11 @@ func BenchmarkLoad(b *testing.B) {
 		wg.Wait()
 		b.ReportMetric(float64(clients*requests)/time.Since(t0).Seconds(), "req/s")
 		b.ReportMetric(float64(errs), "errors")
+		// Zero errors is a requirement, not a timing: a failed request
+		// fails the benchmark, and so make bench.
+		if errs > 0 {
+			b.Errorf("%d of %d requests failed", errs, clients*requests)
+		}
 	}
 }
 
