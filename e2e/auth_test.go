@@ -150,3 +150,24 @@ func TestProfileDidChange(t *testing.T) {
 	}
 	_ = filepath.Join
 }
+
+// TestDaemonIgnoresItsOwnKongctlEnv: a daemon started with KONGCTL_*
+// variables in its own environment (say, by the first shell that needed
+// it) must not apply them to socket clients, who forward their own.
+func TestDaemonIgnoresItsOwnKongctlEnv(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	socket := filepath.Join(filepath.Dir(sockDir(t)), "s", "konnectd.sock")
+	startDaemonAt(t, socket, append(append([]string{}, w.env...),
+		"KONGCTL_DEFAULT_KONNECT_PAT="+w.emu.AdminToken(), "KONGCTL_PROFILE=ghost"),
+		"--config-file", w.config)
+	at := "KONNECTD_SOCKET=" + socket
+	r := w.cli("", []string{at}, "call", "auth/status", "--jq", "{profile, source, authenticated}")
+	if r.code != 0 || !strings.Contains(r.stdout, `"profile": "default"`) || !strings.Contains(r.stdout, `"authenticated": false`) ||
+		!strings.Contains(r.stdout, `"source": null`) {
+		t.Fatalf("the daemon's own KONGCTL_* applied to a client that set none: %s", r)
+	}
+	r = w.cli("", []string{at, "KONGCTL_DEFAULT_KONNECT_PAT=" + w.emu.AdminToken()}, "call", "auth/status", "--jq", "{profile, source, authenticated}")
+	if r.code != 0 || !strings.Contains(r.stdout, `"source": "env"`) || !strings.Contains(r.stdout, `"authenticated": true`) {
+		t.Fatalf("the caller's own variable: %s", r)
+	}
+}
