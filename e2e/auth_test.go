@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/konnectd/konnectd/core"
+	"github.com/konnectd/konnectd/konnect"
 	"github.com/konnectd/konnectd/rpc"
 )
 
@@ -169,5 +170,61 @@ func TestDaemonIgnoresItsOwnKongctlEnv(t *testing.T) {
 	r = w.cli("", []string{at, "KONGCTL_DEFAULT_KONNECT_PAT=" + w.emu.AdminToken()}, "call", "auth/status", "--jq", "{profile, source, authenticated}")
 	if r.code != 0 || !strings.Contains(r.stdout, `"source": "env"`) || !strings.Contains(r.stdout, `"authenticated": true`) {
 		t.Fatalf("the caller's own variable: %s", r)
+	}
+}
+
+// TestLoginWithSystemAccountTokenAndLockedKeychain: a SPAT is checked on
+// organizations/me (users/me refuses it) and stored; once the keychain is
+// locked, status fails with the keychain's own advice instead of quietly
+// using the plaintext token the config file also has.
+func TestLoginWithSystemAccountTokenAndLockedKeychain(t *testing.T) {
+	filePAT := "kpat_plaintextinfileXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
+	w := newWorld(t, worldOptions{configYAML: "ci:\n  konnect:\n    base-url: {{URL}}\n    pat: " + filePAT + "\n"})
+	kc, err := konnect.New(konnect.Options{BaseURL: w.url, Token: w.emu.AdminToken()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	acct, err := kc.CreateSystemAccount(ctx, "ci-bot", "login test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spat, err := kc.CreateSPAT(ctx, acct.ID, "login", time.Now().Add(48*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := w.emu.Requests()["get-users-me"]
+	var lr core.LoginResult
+	if err := w.call("auth/login", map[string]string{"profile": "ci", "token": spat.Token}, &lr); err != nil {
+		t.Fatal(err)
+	}
+	if lr.Kind != "spat" || lr.User != nil || lr.Organization == nil || lr.Organization.Name == "" {
+		t.Fatalf("SPAT login result %+v", lr)
+	}
+	if n := w.emu.Requests()["get-users-me"]; n != before {
+		t.Errorf("a SPAT login called users/me %d times; the spec refuses SPATs there", n-before)
+	}
+	if got, ok := w.keys.SecretToolLookup(t, "konnectd", "ci"); !ok || got != spat.Token {
+		t.Fatal("secret-tool does not see the stored SPAT")
+	}
+	var st core.AuthStatus
+	if err := w.call("auth/status", map[string]string{"profile": "ci"}, &st); err != nil || !st.Authenticated ||
+		st.Source != "keychain" || st.User != nil || st.Organization == nil {
+		t.Fatalf("status with the SPAT: %+v %v", st, err)
+	}
+
+	w.keys.Lock(t)
+	t.Cleanup(func() { w.keys.Unlock(t) })
+	var e *rpc.Error
+	err = w.call("auth/status", map[string]string{"profile": "ci"}, &st)
+	if !errors.As(err, &e) || e.Code != rpc.CodeKeychain || !strings.Contains(e.Message, "locked") || !strings.Contains(e.Message, "unlock") {
+		t.Fatalf("status on a locked keychain: %v (a fall-through to the file's token would be a silent identity switch)", err)
+	}
+	if strings.Contains(e.Message, "kpat_") || strings.Contains(e.Message, "spat_") {
+		t.Error("the keychain error holds a token")
+	}
+	r := w.cli("", nil, "status", "-p", "ci")
+	if r.code == 0 || !strings.Contains(r.stderr, "locked") {
+		t.Fatalf("konnectd status on a locked keychain: %s", r)
 	}
 }
