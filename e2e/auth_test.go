@@ -228,3 +228,64 @@ func TestLoginWithSystemAccountTokenAndLockedKeychain(t *testing.T) {
 		t.Fatalf("konnectd status on a locked keychain: %s", r)
 	}
 }
+
+// TestFileKeychainIsOptInAndWarned: without a session bus the system
+// keychain says so and nothing is written anywhere; the plaintext file store
+// is used only when asked for (--keychain=file, or konnectd.keychain in the
+// config file), sits beside the config file with mode 0600, and status warns
+// about it.
+func TestFileKeychainIsOptInAndWarned(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	dir := filepath.Dir(w.config)
+	noBus := append(append([]string{}, w.env...), "DBUS_SESSION_BUS_ADDRESS=")
+	socket := filepath.Join(filepath.Dir(sockDir(t)), "s", "konnectd.sock")
+	d := startDaemonAt(t, socket, noBus, "--config-file", w.config)
+	at := []string{"KONNECTD_SOCKET=" + d.socket}
+	r := w.cli(w.emu.AdminToken()+"\n", at, "login")
+	if r.code == 0 || !strings.Contains(r.stderr, "DBUS_SESSION_BUS_ADDRESS") {
+		t.Fatalf("login without a session bus: %s", r)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "credentials") {
+			t.Fatalf("a failed system keychain fell back to %s", e.Name())
+		}
+	}
+	d.stop(t)
+
+	for _, tc := range []struct {
+		name, yaml string
+		args       []string
+	}{
+		{"flag", "", []string{"--keychain", "file"}},
+		{"config key", "default:\n  konnectd:\n    keychain: file\n  konnect:\n    base-url: {{URL}}\n", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t, worldOptions{configYAML: tc.yaml, daemonArgs: tc.args})
+			var lr core.LoginResult
+			if err := w.call("auth/login", map[string]string{"token": w.emu.AdminToken()}, &lr); err != nil || lr.Stored != "file" {
+				t.Fatalf("login: %+v %v", lr, err)
+			}
+			path := filepath.Join(filepath.Dir(w.config), "konnectd-credentials.json")
+			fi, err := os.Stat(path)
+			if err != nil || fi.Mode().Perm() != 0o600 {
+				t.Fatalf("file store %s: %v %v", path, fi, err)
+			}
+			if _, ok := w.keys.SecretToolLookup(t, "konnectd", "default"); ok {
+				t.Error("the file store also wrote the system keychain")
+			}
+			var st core.AuthStatus
+			if err := w.call("auth/status", nil, &st); err != nil || !st.Authenticated || st.Keychain != "file" ||
+				!strings.HasPrefix(st.Where, path) {
+				t.Fatalf("status: %+v %v", st, err)
+			}
+			warned := false
+			for _, m := range st.Warnings {
+				warned = warned || strings.Contains(m, "plaintext")
+			}
+			if !warned {
+				t.Errorf("status does not warn about the plaintext store: %q", st.Warnings)
+			}
+		})
+	}
+}
