@@ -35,6 +35,7 @@ bench "$work/jq.test" '^BenchmarkEvalJSONWarm$' 3s
 # up its own daemon per iteration.
 bench "$work/e2e.test" '^(BenchmarkLoad|BenchmarkRSS)$' 1x
 bench "$work/e2e.test" '^BenchmarkListUsers10k$' 3x
+bench "$work/e2e.test" '^BenchmarkSaveToNotification$' 50x
 
 cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
 mem=$(awk '/^MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo 2>/dev/null || true)
@@ -78,6 +79,9 @@ END {
 	l = "BenchmarkLoad"
 	if (has(l, "errors"))
 		row("load: 100 concurrent clients × 1,000 requests", sprintf("%.0f req/s, %d errors", v[l, "req/s"], v[l, "errors"]), "0 errors", yes(v[l, "errors"] == 0))
+	s = "BenchmarkSaveToNotification"
+	if (has(s, "p50-ms"))
+		row("config save (rename over) → `profile/didChange` at a connected client (p50 / p99)", v[s, "p50-ms"] " ms / " v[s, "p99-ms"] " ms", "p50 ≤ 200 ms", yes(v[s, "p50-ms"] <= 200))
 	u = "BenchmarkListUsers10k"
 	if (has(u, "ratio"))
 		row("list 10,000 users, 100 pages × 20 ms (parallel vs sequential paging)", v[u, "par-ms"] " ms vs " v[u, "seq-ms"] " ms = " sprintf("%.2f×", v[u, "ratio"]), "≤ 0.15×", yes(v[u, "ratio"] <= 0.15))
