@@ -4,12 +4,50 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
+
+// signalCounter is a child for konnectd exec that writes each SIGINT and
+// SIGTERM it gets to $KONNECTD_E2E_SIGNALS, one line each, and exits 5 on
+// SIGTERM. The e2e test binary becomes it when that variable is set (sh
+// cannot count signals: it folds repeats into one trap run).
+func init() {
+	file := os.Getenv("KONNECTD_E2E_SIGNALS")
+	if file == "" {
+		return
+	}
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	os.WriteFile(file+".ready", nil, 0o600)
+	for s := range sigs {
+		f, _ := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+		if s == syscall.SIGINT {
+			f.WriteString("INT\n")
+			f.Close()
+			continue
+		}
+		f.WriteString("TERM\n")
+		f.Close()
+		os.Exit(5)
+	}
+}
+
+// waitFor polls until cond holds; the deadline only guards against a hang.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
 
 // TestExecPassesTokenNotArgv runs a child through konnectd exec: it sees
 // the token in its environment, never in argv, and its exit code, output
@@ -113,5 +151,56 @@ func TestExecForwardsSignals(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(got); string(b) != "TERM\n" {
 		t.Fatalf("child did not see SIGTERM: %q", b)
+	}
+}
+
+// TestExecCtrlCReachesChildOnce: a terminal's Ctrl-C sends SIGINT to the
+// whole foreground process group, konnectd exec and its command alike. The
+// command must see it once: tools such as terraform treat a second
+// interrupt as "exit immediately, data loss may occur". Then a SIGTERM
+// sent to the pid konnectd exec was started as reaches the command, and a
+// command killed by a signal ends konnectd exec with that signal.
+func TestExecCtrlCReachesChildOnce(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	w.login("default")
+	file := filepath.Join(t.TempDir(), "signals")
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "exec", "--", self)
+	cmd.Env = append(os.Environ(), append(w.env, "KONNECTD_E2E_SIGNALS="+file)...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its own group, as a shell job
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	waitFor(t, "the command to start", func() bool { _, err := os.Stat(file + ".ready"); return err == nil })
+	// Ctrl-C: SIGINT to the process group.
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the command to see SIGINT", func() bool { b, _ := os.ReadFile(file); return len(b) > 0 })
+	// SIGTERM to konnectd exec's pid only: it reaches the command after
+	// any SIGINT konnectd exec had passed on, so a duplicate shows.
+	cmd.Process.Signal(syscall.SIGTERM)
+	err = cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 5 {
+		t.Fatalf("exit after SIGTERM: %v", err)
+	}
+	if b, _ := os.ReadFile(file); string(b) != "INT\nTERM\n" {
+		t.Fatalf("signals the command saw: %q, want one SIGINT then SIGTERM", b)
+	}
+
+	// A command killed by a signal: konnectd exec ends by the same signal.
+	r := exec.Command(bin, "exec", "--", "sh", "-c", "kill -KILL $$")
+	r.Env = append(os.Environ(), w.env...)
+	err = r.Run()
+	ee, ok := err.(*exec.ExitError)
+	if !ok {
+		t.Fatalf("killed command: %v", err)
+	}
+	if ws := ee.Sys().(syscall.WaitStatus); !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("konnectd exec ended with %v, want killed by SIGKILL", ws)
 	}
 }

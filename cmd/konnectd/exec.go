@@ -89,9 +89,11 @@ By default the token is set as KONGCTL_<PROFILE>_KONNECT_PAT (kongctl),
 DECK_KONNECT_TOKEN (decK) and KONNECT_TOKEN (the Konnect Terraform
 provider); --env NAME sets it in NAME instead (repeat for several).
 
-COMMAND inherits stdin, stdout, stderr and the working directory;
-SIGINT and SIGTERM are passed on to it, and konnectd exec exits with its
-exit code. The daemon logs each hand-out (profile, process, time; never
+COMMAND inherits stdin, stdout, stderr and the working directory. On
+Unix konnectd exec becomes COMMAND (same pid), so SIGINT, SIGTERM and a
+terminal's Ctrl-C reach it directly, once, and its exit status is
+konnectd exec's; on Windows it runs as a child whose exit code is passed
+on. The daemon logs each hand-out (profile, process, time; never
 the token).`,
 		Example: `  konnectd exec -- kongctl get me
   konnectd exec -p team-a -- deck gateway sync kong.yaml
@@ -128,6 +130,12 @@ func runExec(ctx context.Context, o *credentialEnvOptions, args []string) error 
 	for _, n := range o.names(g.Profile) {
 		env = setEnv(env, n, g.Token)
 	}
+	return runCommand(path, args, env)
+}
+
+// runChild runs the command as a child and passes on the signals we get;
+// it is runCommand where the platform cannot replace the process.
+func runChild(path string, args, env []string) error {
 	// Signals we receive go to the child; we wait for it to decide.
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
