@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -86,7 +87,8 @@ func TestExecPassesTokenNotArgv(t *testing.T) {
 	}
 	// The hand-out is audit-logged, without the token.
 	logs := w.d.logs()
-	if !strings.Contains(logs, "credential handed out") || !strings.Contains(logs, "profile=team-a") || strings.Contains(logs, token) {
+	audit := fmt.Sprintf(`msg="credential handed out" profile=team-a source=keychain peer_pid=%d peer_exe=%s client=konnectd-exec transport=socket time=`, cmd.Process.Pid, bin)
+	if !strings.Contains(logs, audit) || strings.Contains(logs, token) {
 		t.Fatalf("audit log:\n%s", strings.ReplaceAll(logs, token, "[TOKEN]"))
 	}
 }
