@@ -98,8 +98,14 @@ func apiError(op string, status int, body []byte) *APIError {
 	e := &APIError{Op: op, Status: status}
 	var p problem
 	if json.Unmarshal(body, &p) == nil && (p.Title != "" || p.Detail != "") {
-		e.Type, e.Title, e.Detail, e.Instance = p.Type, p.Title, p.Detail, p.Instance
-		e.InvalidParameters = p.InvalidParameters
+		// Masked here, not only in Error: callers pass the fields on (the
+		// RPC layer puts them in error data), and a server that echoes a
+		// token back must not get it into the error.
+		e.Type, e.Title, e.Detail, e.Instance = redact.String(p.Type), redact.String(p.Title), redact.String(p.Detail), redact.String(p.Instance)
+		for _, ip := range p.InvalidParameters {
+			ip.Field, ip.Reason, ip.Rule, ip.Source = redact.String(ip.Field), redact.String(ip.Reason), redact.String(ip.Rule), redact.String(ip.Source)
+			e.InvalidParameters = append(e.InvalidParameters, ip)
+		}
 		return e
 	}
 	e.Title = http.StatusText(status)

@@ -122,6 +122,12 @@ func TestAPIErrorReadsLikeKongctl(t *testing.T) {
 	if e.Error() != want {
 		t.Errorf("got\n%s\nwant\n%s", e.Error(), want)
 	}
+	// The fields themselves are masked too: callers pass them on.
+	e = apiError("Failed to get current user", 401, []byte(`{"status":401,"title":"Unauthorized","instance":"kong:trace:2",
+		"detail":"token kpat_abcdefabcdefabcdef is unknown"}`))
+	if e.Detail != "token [REDACTED] is unknown" {
+		t.Errorf("detail field holds %q", e.Detail)
+	}
 	e = apiError("Failed to get current user", 502, []byte("<html>bad gateway</html>"))
 	if e.Error() != "Failed to get current user\n  detail: <html>bad gateway</html>\n  status: 502\n  title: Bad Gateway" {
 		t.Errorf("non-problem body: %s", e.Error())
