@@ -551,3 +551,29 @@ func TestLoginLogoutCLIAndCompletion(t *testing.T) {
 		}
 	}
 }
+
+// TestSystemAccountNameAmbiguous: two system accounts answer
+// filter[name][eq]: kongctl's message, and no token is created.
+func TestSystemAccountNameAmbiguous(t *testing.T) {
+	const owner = "c0000001-0000-4000-8000-000000000001"
+	seed := `{"organization":{"id":"c0000000-0000-4000-8000-000000000000","name":"Twins","owner_id":"` + owner + `","login_path":"twins","state":"active","created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z"},
+"users":[{"id":"` + owner + `","email":"o@example.com","full_name":"O","active":true,"created_at":"2024-01-01T00:00:00Z"}],
+"system_accounts":[
+ {"id":"c0000002-0000-4000-8000-000000000001","name":"twin","description":"one","created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z"},
+ {"id":"c0000002-0000-4000-8000-000000000002","name":"twin","description":"two","created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z"}]}`
+	w := newWorld(t, worldOptions{emu: emulator.Options{Seed: strings.NewReader(seed)}})
+	cleanLogs(t, w)
+	w.login("default")
+	for _, args := range [][]string{
+		{"create", "spat", "--name", "ci", "--system-account-name", "twin", "--expires-in", "30d"},
+		{"get", "spats", "--system-account-name", "twin"},
+	} {
+		r := w.cli("", nil, args...)
+		if r.code != 1 || r.stderr != "Error: multiple system accounts found with name \"twin\"; use --system-account-id\n" || r.stdout != "" {
+			t.Fatalf("%v: %s", args, r)
+		}
+	}
+	if n := len(w.emu.CreatedTokens()); n != 0 {
+		t.Fatalf("%d tokens created for an ambiguous account name", n)
+	}
+}
