@@ -134,7 +134,10 @@ func spawnDaemon(socket, logPath string) error {
 func scrubEnv(env []string) []string {
 	out := env[:0:0]
 	for _, kv := range env {
-		if !strings.HasPrefix(kv, "KONGCTL_") {
+		// KONGCTL_CONFIG_FILE names the file to serve, not a credential:
+		// without it the daemon would watch the default file instead of
+		// the one this caller uses.
+		if !strings.HasPrefix(kv, "KONGCTL_") || strings.HasPrefix(kv, "KONGCTL_CONFIG_FILE=") {
 			out = append(out, kv)
 		}
 	}
