@@ -246,7 +246,7 @@ func (s *Service) mintPAT(ctx context.Context, req *tokenRequest, userID, name s
 	}
 	p, err := kc.CreatePAT(ctx, userID, req.exp.patRequest(name))
 	if err != nil {
-		return nil, outcomeHint(err, KindPAT, name, "")
+		return nil, outcomeHint(err, KindPAT, name, nil)
 	}
 	uid := p.UserID
 	if uid == "" {
@@ -261,7 +261,7 @@ func (s *Service) mintPAT(ctx context.Context, req *tokenRequest, userID, name s
 func (s *Service) mintSPAT(ctx context.Context, req *tokenRequest, acct *konnect.SystemAccount, name string) (*TokenCreated, error) {
 	t, err := req.sess.client.CreateSPAT(ctx, acct.ID, name, req.exp.absolute(s.now()))
 	if err != nil {
-		return nil, outcomeHint(err, KindSPAT, name, acct.Name)
+		return nil, outcomeHint(err, KindSPAT, name, acct)
 	}
 	return &TokenCreated{Type: KindSPAT, ID: t.ID, Name: t.Name, Token: t.Token, SystemAccountID: acct.ID,
 		SystemAccountName: acct.Name, CreatedAt: kongTime(t.CreatedAt), UpdatedAt: kongTime(t.UpdatedAt),
@@ -270,19 +270,24 @@ func (s *Service) mintSPAT(ctx context.Context, req *tokenRequest, acct *konnect
 
 // outcomeHint adds to a create that may have happened what the user
 // should do: look before creating another, because a second try could
-// leave two tokens. The error still wraps konnect.ErrOutcomeUnknown.
-func outcomeHint(err error, kind, name, account string) error {
+// leave two tokens. The command it names must work as written, so a SPAT's
+// account is named as the caller named it (by name, else by id). The error
+// still wraps konnect.ErrOutcomeUnknown.
+func outcomeHint(err error, kind, name string, acct *konnect.SystemAccount) error {
 	if !errors.Is(err, konnect.ErrOutcomeUnknown) {
 		return err
 	}
-	look := "'konnectd get pats' (token/list {\"kind\":\"pat\"})"
+	sel, list := "", `token/list {"kind":"pat"}`
 	if kind == KindSPAT {
-		look = fmt.Sprintf("'konnectd get spats --system-account-name %s' (token/list {\"kind\":\"spat\",\"systemAccountName\":%q})", account, account)
-		if account == "" {
-			look = "'konnectd get spats' (token/list {\"kind\":\"spat\"})"
+		flag, param, value := "name", "systemAccountName", acct.Name
+		if value == "" {
+			flag, param, value = "id", "systemAccountId", acct.ID
 		}
+		sel = fmt.Sprintf(" --system-account-%s %s", flag, value)
+		list = fmt.Sprintf(`token/list {"kind":"spat",%q:%q}`, param, value)
 	}
-	return fmt.Errorf("%w\nthe %s %q may exist: check with %s before creating another, and delete it with 'konnectd delete %s <id>' if it is not wanted", err, kind, name, look, kind)
+	return fmt.Errorf("%w\nthe %s %q may exist: check with 'konnectd get %ss%s' (%s) before creating another, and delete it with 'konnectd delete %s <id>%s' if it is not wanted",
+		err, kind, name, kind, sel, list, kind, sel)
 }
 
 // finishCreate stores the token when asked, then answers. A keychain

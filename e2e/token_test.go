@@ -469,6 +469,29 @@ func TestDroppedCreate(t *testing.T) {
 	if err := w.call("token/list", map[string]any{"kind": "pat"}, &list); err != nil || len(list.Data) != 1 || list.Data[0].Name == "dropped" {
 		t.Fatalf("after delete (only the admin PAT should be left): %+v %v", list, err)
 	}
+	// A SPAT for an account given by id: the commands the message names
+	// work as written, and find and delete the token.
+	const ciDeployer = "a1b2c3d4-0001-4000-8000-000000000001"
+	w.emu.SetFaults(emulator.Faults{DropAfterCommit: "post-system-accounts-id-access-tokens"})
+	r = w.cli("", nil, "create", "spat", "--name", "dropped-spat", "--system-account-id", ciDeployer, "--expires-in", "30d")
+	w.emu.SetFaults(emulator.Faults{})
+	sel := " --system-account-id " + ciDeployer
+	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, `the spat "dropped-spat" may exist: check with 'konnectd get spats`+sel+`'`) ||
+		!strings.Contains(r.stderr, `delete it with 'konnectd delete spat <id>`+sel+`'`) {
+		t.Fatalf("dropped spat create: %s", r)
+	}
+	if n := w.emu.Requests()["post-system-accounts-id-access-tokens"]; n != 1 {
+		t.Fatalf("the spat create was sent %d times", n)
+	}
+	r = w.cli("", nil, append([]string{"get", "spats"}, strings.Fields(sel)...)...)
+	if r.code != 0 || !regexp.MustCompile(`(?m)^dropped-spat\s+spat\s+a1b2…\s+[0-9a-f]{4}…$`).MatchString(r.stdout) {
+		t.Fatalf("get spats as the message says: %s", r)
+	}
+	r = w.cli("", nil, append([]string{"delete", "spat", "dropped-spat"}, strings.Fields(sel)...)...)
+	if r.code != 0 || r.stdout != "Deleted spat \"dropped-spat\"\n" {
+		t.Fatalf("delete spat as the message says: %s", r)
+	}
+
 	// kongctl prints an empty list as [] in json.
 	if err := w.call("token/list", map[string]any{"kind": "spat", "systemAccountName": "terraform", "format": map[string]string{"output": "json"}}, &text); err != nil || text.Text != "[]\n" {
 		t.Fatalf("empty list json: %q %v", text.Text, err)
