@@ -200,6 +200,13 @@ func TestIdentityErrors(t *testing.T) {
 	if r := w.cli("", nil, "get", "assigned-roles"); r.code != 2 || !strings.Contains(r.stderr, "exactly one of --user-id, --team-id or --system-account-id is required") {
 		t.Errorf("assigned-roles without a subject:\n%s", r)
 	}
+	// A stray argument: kongctl's usage form, as on create.
+	for _, args := range [][]string{{"get", "me", "extra"}, {"get", "teams", "extra"}, {"get", "assigned-roles", "extra", "--user-id", "x"}} {
+		want := "Error: unknown command \"extra\" for \"konnectd " + strings.Join(args[:2], " ") + "\"\n\nRun 'konnectd " + strings.Join(args[:2], " ") + " --help' for usage\n"
+		if r := w.cli("", nil, args...); r.code != 2 || r.stderr != want {
+			t.Errorf("%v:\n%s\nwant stderr %q", args, r, want)
+		}
+	}
 	// A bad output is refused before any request.
 	before := w.emu.Requests()["list-teams"]
 	if r := w.cli("", nil, "get", "teams", "-o", "helm"); r.code != 2 || !strings.Contains(r.stderr, `invalid value "helm" for --output, must be one of [json yaml text]`) {

@@ -49,7 +49,7 @@ func newGetOneCmd(name string, aliases []string, short, method string) *cobra.Co
 		Use:     name,
 		Aliases: aliases,
 		Short:   short,
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runGet(cmd, o, method, map[string]any{}, "")
 		},
@@ -94,7 +94,7 @@ func newGetListCmd(name string, aliases []string, short, method string) *cobra.C
 		Use:     name,
 		Aliases: aliases,
 		Short:   short,
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runGet(cmd, o, method, l.params(), name)
 		},
@@ -114,7 +114,7 @@ func newGetAssignedRolesCmd() *cobra.Command {
 		Short:   "List the roles assigned to a user, a team or a system account",
 		Example: `  konnectd get assigned-roles --user-id 500d74f4-37e1-4b13-b51a-8cf7c7903692
   konnectd get assigned-roles --team-id 7f9fd312-… --filter 'filter[role_name]=Deployer' -o json`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			p := l.params()
 			n := 0
