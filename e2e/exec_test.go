@@ -108,6 +108,10 @@ func TestExecCustomEnvAndErrors(t *testing.T) {
 	if r.code != 2 {
 		t.Fatalf("bad --env: %s", r)
 	}
+	r = w.cli("", nil, "env", "extra")
+	if r.code != 2 || r.stderr != "Error: unknown command \"extra\" for \"konnectd env\"\n\nRun 'konnectd env --help' for usage\n" {
+		t.Fatalf("env with an argument: %s", r)
+	}
 	r = w.cli("", nil, "exec", "--", "definitely-not-a-command-xyz")
 	if r.code != 127 {
 		t.Fatalf("missing command: %s", r)

@@ -175,7 +175,7 @@ func newEnvCmd() *cobra.Command {
 konnectd exec. The token then lives in your shell's environment (and
 every process it starts), which is what exec avoids: prefer exec.`,
 		Example: `  eval "$(konnectd env -p team-a)"`,
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.validate(); err != nil {
 				return err
