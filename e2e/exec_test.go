@@ -113,8 +113,14 @@ func TestExecCustomEnvAndErrors(t *testing.T) {
 		t.Fatalf("env with an argument: %s", r)
 	}
 	r = w.cli("", nil, "exec", "--", "definitely-not-a-command-xyz")
-	if r.code != 127 {
+	if r.code != 127 || r.stderr != "Error: command not found: definitely-not-a-command-xyz\n" {
 		t.Fatalf("missing command: %s", r)
+	}
+	plain := filepath.Join(t.TempDir(), "not-executable")
+	os.WriteFile(plain, []byte("#!/bin/sh\n"), 0o644)
+	r = w.cli("", nil, "exec", "--", plain)
+	if r.code != 126 || r.stderr != "Error: permission denied: "+plain+"\n" {
+		t.Fatalf("command that is not executable: %s", r)
 	}
 	w.login("default")
 	r = w.cli("", nil, "exec", "--env", "MY_TOKEN", "--", "sh", "-c", `test -n "$MY_TOKEN" && test -z "$DECK_KONNECT_TOKEN" && echo ok`)

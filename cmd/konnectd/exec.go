@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -119,6 +121,10 @@ the token).`,
 
 func runExec(ctx context.Context, o *credentialEnvOptions, args []string) error {
 	path, err := exec.LookPath(args[0])
+	if errors.Is(err, fs.ErrPermission) {
+		// A shell's codes: 126 found but not runnable, 127 not found.
+		return &exitError{code: 126, err: fmt.Errorf("permission denied: %s", args[0])}
+	}
 	if err != nil {
 		return &exitError{code: 127, err: fmt.Errorf("command not found: %s", args[0])}
 	}
