@@ -600,3 +600,84 @@ func TestSystemAccountNameAmbiguous(t *testing.T) {
 		t.Fatalf("%d tokens created for an ambiguous account name", n)
 	}
 }
+
+// TestRotateFailures: a rotation whose create fails changes nothing and
+// says so; one whose keychain write fails hands the new token back (its
+// only copy) and leaves the old one working.
+func TestRotateFailures(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	cleanLogs(t, w)
+	w.login("default")
+	var old core.TokenCreated
+	if err := w.call("token/createPersonal", map[string]any{"name": "keep", "expiresIn": "30d"}, &old); err != nil {
+		t.Fatal(err)
+	}
+	rotate := map[string]any{"kind": "pat", "id": old.ID, "userId": emulator.CharlieCruzID, "expiresIn": "30d", "store": map[string]string{"name": "keep"}}
+	stateOf := func(err error) (code int64, step, state string, created core.TokenCreated) {
+		t.Helper()
+		var e *rpc.Error
+		if !errors.As(err, &e) {
+			t.Fatalf("rotate: want an RPC error, got %v", err)
+		}
+		if redact.Contains(e.Message) {
+			t.Fatal("the error message holds a token")
+		}
+		var data struct {
+			Step    string
+			State   string
+			Created core.TokenCreated
+		}
+		json.Unmarshal(e.Data.(json.RawMessage), &data)
+		return e.Code, data.Step, data.State, data.Created
+	}
+	active := func() map[string]string {
+		t.Helper()
+		var list core.TokenList
+		if err := w.call("token/list", map[string]any{"kind": "pat"}, &list); err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		for _, ti := range list.Data {
+			m[ti.ID] = ti.State
+		}
+		return m
+	}
+	before := len(w.emu.CreatedTokens())
+
+	// The create is refused (list, then create: every second answer 503).
+	w.emu.SetFaults(emulator.Faults{ErrorEvery: 2})
+	err := w.call("token/rotate", rotate, nil)
+	w.emu.SetFaults(emulator.Faults{})
+	code, step, state, created := stateOf(err)
+	if step != "create" || created.ID != "" || !strings.Contains(state, "nothing changed: the old pat \"keep\" ("+old.ID+") still works") || code == 0 {
+		t.Fatalf("failed create: code %d step %q state %q", code, step, state)
+	}
+	if n := len(w.emu.CreatedTokens()); n != before {
+		t.Fatalf("%d tokens created by a refused create", n-before)
+	}
+	if n := w.emu.Requests()["create-personal-access-token"]; n != 2 {
+		t.Fatalf("create sent %d times in all, want 2 (one create, one refused rotation, no retry)", n)
+	}
+
+	// The keychain is locked (the credential comes from the environment):
+	// konnectd call prints the new token, whole, and the old one is
+	// untouched.
+	w.keys.Lock(t)
+	params, _ := json.Marshal(rotate)
+	r := w.cli("", []string{"KONGCTL_DEFAULT_KONNECT_PAT=" + w.emu.AdminToken()}, "call", "token/rotate", string(params))
+	if r.code != 1 || !strings.Contains(r.stderr, "store failed: ") || !strings.Contains(r.stderr, "is not in the keychain") ||
+		!strings.Contains(r.stderr, "The old pat \"keep\" ("+old.ID+") is untouched and still works") {
+		t.Fatalf("failed store: %s", r)
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &created); err != nil || !patRE.MatchString(created.Token) || created.Stored != nil {
+		t.Fatalf("konnectd call did not print the created token (%v): %s", err, r)
+	}
+	w.keys.Unlock(t)
+	if s := active(); s[old.ID] != "ACTIVE" || s[created.ID] != "ACTIVE" {
+		t.Fatalf("states after the failed store: %v", s)
+	}
+	st := w.cli("", []string{"KONGCTL_DEFAULT_KONNECT_PAT=" + created.Token}, "call", "auth/status", "--jq", ".authenticated", "-r")
+	if st.code != 0 || st.stdout != "true\n" {
+		t.Fatalf("the handed-back token does not work: %s", st)
+	}
+}

@@ -84,6 +84,9 @@ func runCall(ctx context.Context, o *callOptions, args []string, stdin io.Reader
 	}
 	var result json.RawMessage
 	if err := c.Call(ctx, args[0], params, &result); err != nil {
+		// A token created before a later step failed is in the error's
+		// data and nowhere else: print it, or it is lost.
+		keepCreated(err, stdout)
 		return rpcFailure(err)
 	}
 	return o.print.print(ctx, stdout, result)
