@@ -112,8 +112,15 @@ func TestMakeInstallUninstall(t *testing.T) {
 			checkPlist(t, prefix+"/share/konnectd/launchd/com.github.konnectd.konnectd.plist")
 			installed := prefix + "/bin/konnectd"
 			out, err := exec.Command(installed, "version").CombinedOutput()
-			if err != nil || !strings.HasPrefix(string(out), "konnectd ") || !strings.Contains(string(out), "\ngo: go1.") {
+			if err != nil || !strings.HasPrefix(string(out), "konnectd ") || !strings.Contains(string(out), "\ngo: "+runtime.Version()+" ") {
 				t.Errorf("%s version: %v\n%s", installed, err, out)
+			}
+			// make stamps the commit it built (a plain go build says "dev").
+			if head, err := exec.Command("git", "-C", repoRoot(t), "rev-parse", "HEAD").Output(); err == nil {
+				want := "\ncommit: " + strings.TrimSpace(string(head)) + "\n"
+				if !strings.Contains(string(out), want) || strings.HasPrefix(string(out), "konnectd dev\n") {
+					t.Errorf("%s version: want the build's version and %q:\n%s", installed, strings.TrimSpace(want), out)
+				}
 			}
 			if tc.name == "prefix" {
 				verifyUnits(t, units)

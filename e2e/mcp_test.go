@@ -459,3 +459,26 @@ func TestMCPLimits(t *testing.T) {
 	}
 	a.assertNoSecrets(w.emu.AdminToken())
 }
+
+// TestMCPKonnectErrors: answers Konnect refuses are tool results with
+// advice, and a rejected credential is not echoed to the model or the log.
+func TestMCPKonnectErrors(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	w.login("default")
+	a := startAgent(t, w, "", "--allow-write")
+	// 404: a token id that does not exist.
+	if msg := a.fails("delete_token", map[string]any{"kind": "pat", "id": "00000000-0000-4000-8000-000000000000"}); !strings.Contains(msg, "not found") || !strings.Contains(msg, "list the items first") {
+		t.Fatalf("delete of a missing token: %s", msg)
+	}
+	a.assertNoSecrets(w.emu.AdminToken())
+
+	// 401: a well-formed token Konnect does not know, from the environment.
+	revoked := "kpat_" + strings.Repeat("R", 49)
+	bad := *w
+	bad.env = append(slices.Clone(w.env), "KONGCTL_DEFAULT_KONNECT_PAT="+revoked)
+	b := startAgent(t, &bad, "")
+	if msg := b.fails("organization", nil); !strings.Contains(msg, "Konnect rejected the credential") || !strings.Contains(msg, "konnectd login") {
+		t.Fatalf("rejected credential: %s", redact.String(msg))
+	}
+	b.assertNoSecrets(revoked, w.emu.AdminToken())
+}

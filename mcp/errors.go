@@ -40,8 +40,16 @@ func (t *tools) hint(ctx context.Context, profile string, err error) string {
 		api   *konnect.APIError
 		state *core.StateError
 		jqErr *jq.Error
+		look  *core.LookupError
 	)
 	switch {
+	case errors.As(err, &look):
+		switch look.Kind {
+		case "not_found":
+			return "Nothing has that name or id: list the items first (list_tokens, list_system_accounts) to find the right one."
+		case "ambiguous":
+			return "Several items have that name: pass the id instead (system_account_id, or the token's id from list_tokens)."
+		}
 	case errors.As(err, &state):
 		return "Do not retry blindly: tell the user where things stand (above)."
 	case errors.As(err, &auth):
