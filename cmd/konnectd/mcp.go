@@ -46,14 +46,18 @@ for kongctl.
 Read-only tools are always offered: whoami, organization, list_users,
 list_teams, list_system_accounts, list_assigned_roles, list_tokens, jq.
 Tools that create or delete tokens (create_pat, create_spat, rotate_token,
-delete_token) exist only with --allow-write. A created token's value is stored in the
-keychain (or a file the agent names) and never shown to the model unless
-the server runs with --reveal-secrets.
+delete_token) exist only with --allow-write. A created token's value is
+stored in the keychain (or a file the agent names) and never shown to the
+model unless the server runs with --reveal-secrets.
 
 Logs go to stderr or --log-file, never to stdout (the protocol stream).
 See docs/mcp.md for registering konnectd with agent hosts.`,
-		Example: `  claude mcp add konnectd -- konnectd mcp
+		Example: `  # Claude Code: read-only tools; then write tools for the "admin" profile
+  claude mcp add konnectd -- konnectd mcp
   claude mcp add konnectd-admin -- konnectd mcp --allow-write --profile admin
+  # VS Code (user profile); Cursor: ~/.cursor/mcp.json, see docs/mcp.md
+  code --add-mcp '{"name":"konnectd","command":"konnectd","args":["mcp"]}'
+  # what the model will see
   npx @modelcontextprotocol/inspector --cli konnectd mcp --method tools/list`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runMCP(cmd.Context(), o) },
