@@ -98,7 +98,7 @@ func NoTokenMessage(profile string) string {
 	return "authentication token not available. Use one of the following to authorize konnectd:\n" +
 		"  - 'konnectd login" + flag + "' to store a token in the system keychain\n" +
 		"  - 'kongctl login" + flag + "' to authenticate via the web\n" +
-		"  - provide a token via the pat parameter (--pat flag)\n" +
+		"  - pass a token in the request's pat parameter (RPC and MCP clients)\n" +
 		"  - set the " + EnvVar(profile, KeyPAT) + " environment variable\n" +
 		"  - configure a token value in the '" + profile + "." + KeyPAT + "' path of your configuration file"
 }

@@ -121,7 +121,7 @@ func TestNoTokenMessage(t *testing.T) {
 	want := `authentication token not available. Use one of the following to authorize konnectd:
   - 'konnectd login --profile team-b' to store a token in the system keychain
   - 'kongctl login --profile team-b' to authenticate via the web
-  - provide a token via the pat parameter (--pat flag)
+  - pass a token in the request's pat parameter (RPC and MCP clients)
   - set the KONGCTL_TEAM_B_KONNECT_PAT environment variable
   - configure a token value in the 'team-b.konnect.pat' path of your configuration file`
 	if got := NoTokenMessage("team-b"); got != want {
