@@ -59,3 +59,40 @@ func TestValidateRequest(t *testing.T) {
 		})
 	}
 }
+
+func TestValidateResponseStatuses(t *testing.T) {
+	d, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pat = "kpat_0123456789012345678901234567890123456789012345678"
+	problem := []byte(`{"status":401,"title":"Unauthorized","instance":"kong:trace:1","detail":"Invalid credentials"}`)
+	for _, tc := range []struct {
+		name, target, ct string
+		status           int
+		body             []byte
+		ok               bool
+	}{
+		// list-users declares only 200 and 400, but it is secured.
+		{"undeclared 401 as problem+json", "/v3/users", "application/problem+json", 401, problem, true},
+		{"undeclared 401 that is not a problem", "/v3/users", "application/json", 401, []byte(`{}`), false},
+		{"undeclared 401 without a title", "/v3/users", "application/problem+json", 401, []byte(`{"status":401}`), false},
+		{"undeclared 403 as problem+json", "/v3/users", "application/problem+json", 403, problem, true},
+		{"undeclared 418 stays a violation", "/v3/users", "application/problem+json", 418, problem, false},
+		// get-users-me declares 401: its schema applies, not the shortcut.
+		{"declared 401 checked against its schema", "/v3/users/me", "application/problem+json", 401, []byte(`{"status":"x"}`), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:1"+tc.target, nil)
+			req.Header.Set("Authorization", "Bearer "+pat)
+			err := d.ValidateResponse(context.Background(), Exchange{
+				Request: req, Status: tc.status,
+				Header:       http.Header{"Content-Type": {tc.ct}},
+				ResponseBody: tc.body,
+			})
+			if (err == nil) != tc.ok {
+				t.Fatalf("valid = %v, want %v (err: %v)", err == nil, tc.ok, err)
+			}
+		})
+	}
+}
