@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -32,6 +33,12 @@ func TestSocketClient(t *testing.T) {
 	// this one"; the exact count is checked in the rpc package's tests.
 	if st.PID != d.cmd.Process.Pid || st.Socket != d.socket || st.Connections < 1 {
 		t.Fatalf("status %+v", st)
+	}
+	// The daemon made the directory itself: both must be private.
+	for path, want := range map[string]os.FileMode{filepath.Dir(d.socket): 0o700, d.socket: 0o600} {
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
+			t.Fatalf("%s: mode %v, want %#o (%v)", path, fi.Mode().Perm(), want, err)
+		}
 	}
 	var got any
 	err := c.Call(context.Background(), "jq/eval", map[string]any{"expression": "[.[] | .n * 2]", "input": []any{map[string]int{"n": 1}, map[string]int{"n": 2}}}, &got)
@@ -152,6 +159,10 @@ func TestCallCommand(t *testing.T) {
 		{"stdin params", `{"expression":"[1,2]"}`, []string{"call", sock, "jq/eval", "-"}, 0, "[\n  1,\n  2\n]\n", ""},
 		{"yaml", "", []string{"call", sock, "-o", "yaml", "jq/eval", `{"expression":"{b:[1],a:\"x\"}"}`}, 0, "a: x\nb:\n    - 1\n", ""},
 		{"jq raw", "", []string{"call", sock, "--jq", ".[]", "-r", "jq/eval", `{"expression":"[\"x\",2]"}`}, 0, "x\n2\n", ""},
+		{"yaml with jq", "", []string{"call", sock, "-o", "yaml", "--jq", ".a", "jq/eval", `{"expression":"{a:{b:1}}"}`}, 0, "b: 1\n", ""},
+		{"text string", "", []string{"call", sock, "-o", "text", "jq/eval", `{"expression":".[]","input":["x","y"],"rawOutput":true}`}, 0, "x\ny\n", ""},
+		{"text object", "", []string{"call", sock, "-o", "text", "jq/eval", `{"expression":"{a:1}"}`}, 0, "{\n  \"a\": 1\n}\n", ""},
+		{"text with jq", "", []string{"call", sock, "-o", "text", "--jq", ".", "daemon/status"}, 2, "", "--jq is only supported with --output json or --output yaml"},
 		{"rpc error", "", []string{"call", sock, "jq/eval", `{"expression":".a |"}`}, 1, "", "Error: invalid jq expression: unexpected EOF\n"},
 		{"bad params", "", []string{"call", sock, "jq/eval", `{"expr":"."}`}, 1, "", `unknown field "expr"`},
 		{"invalid json", "", []string{"call", sock, "jq/eval", `{nope`}, 2, "", "PARAMS is not valid JSON"},
@@ -348,6 +359,67 @@ func TestSIGTERMDrains(t *testing.T) {
 	}
 }
 
+// TestSIGINTDrainIsBounded: a request that outlives --drain-timeout is
+// cut off, the daemon exits cleanly and removes its socket. Were the drain
+// unbounded, the request would run to jq's own 5 s limit and its reply
+// (a -32040 timeout) would arrive before the connection closed.
+func TestSIGINTDrainIsBounded(t *testing.T) {
+	d := startDaemon(t, nil, "--drain-timeout", "200ms")
+	c, err := net.Dial("unix", d.socket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(60 * time.Second))
+	r := bufio.NewReader(c)
+	// Requests start in arrival order, so the status reply proves the
+	// endless one before it is running.
+	fmt.Fprintln(c, `{"jsonrpc":"2.0","id":"slow","method":"jq/eval","params":{"expression":"last(range(1e15))"}}`)
+	fmt.Fprintln(c, `{"jsonrpc":"2.0","id":"probe","method":"daemon/status"}`)
+	if line, err := r.ReadString('\n'); err != nil || !strings.Contains(line, `"probe"`) {
+		t.Fatalf("probe: %q, %v", line, err)
+	}
+	d.cmd.Process.Signal(os.Interrupt)
+	if line, err := r.ReadString('\n'); err == nil {
+		t.Fatalf("the request outlived the drain and replied: %s", line)
+	}
+	select {
+	case <-d.exited:
+	case <-time.After(30 * time.Second):
+		t.Fatal("daemon did not exit on SIGINT")
+	}
+	if d.err != nil {
+		t.Fatalf("exit: %v\n%s", d.err, d.logs())
+	}
+	if _, err := os.Stat(d.socket); !os.IsNotExist(err) {
+		t.Fatalf("socket left behind: %v", err)
+	}
+	if !strings.Contains(d.logs(), "drain timeout") {
+		t.Fatalf("drain timeout not logged:\n%s", d.logs())
+	}
+}
+
+// TestMaxMessageSizeFlag: --max-message-size reaches the socket's reader;
+// a message over it is refused and the connection carries on.
+func TestMaxMessageSizeFlag(t *testing.T) {
+	d := startDaemon(t, nil, "--max-message-size", "1024")
+	c, err := net.Dial("unix", d.socket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(60 * time.Second))
+	r := bufio.NewReader(c)
+	big := `{"jsonrpc":"2.0","id":1,"method":"jq/eval","params":{"expression":".","input":"` + strings.Repeat("x", 4096) + `"}}`
+	go fmt.Fprintf(c, "%s\n%s\n", big, `{"jsonrpc":"2.0","id":2,"method":"jq/eval","params":{"expression":"1"}}`)
+	if line, _ := r.ReadString('\n'); !strings.Contains(line, `-32600`) || !strings.Contains(line, "exceeds the limit of 1024 bytes") {
+		t.Fatalf("oversized: %q", line)
+	}
+	if line, _ := r.ReadString('\n'); !strings.Contains(line, `"id":2`) || !strings.Contains(line, `"result":1`) {
+		t.Fatalf("next message: %q", line)
+	}
+}
+
 func TestSecretsRedactedInRepliesAndLogs(t *testing.T) {
 	d := startDaemon(t, nil, "--log-level", "debug")
 	secret := "kpat_" + strings.Repeat("Zq9", 16) + "x"
@@ -357,6 +429,17 @@ func TestSecretsRedactedInRepliesAndLogs(t *testing.T) {
 	}
 	if strings.Contains(d.logs(), secret) {
 		t.Fatal("daemon log holds the secret")
+	}
+	// The CLI's own errors too: a token pasted into the wrong flag is
+	// quoted by the flag parser, and must not reach stderr.
+	for _, args := range [][]string{
+		{"call", "--socket", d.socket, "-o", secret, "daemon/status"},
+		{"serve", "--socket", d.socket, "--idle-timeout", secret},
+	} {
+		r := run(t, "", nil, args...)
+		if r.code != 2 || strings.Contains(r.stderr, secret) || !strings.Contains(r.stderr, "[REDACTED]") {
+			t.Fatalf("konnectd %s with a token in a flag: %s", args[0], r)
+		}
 	}
 }
 

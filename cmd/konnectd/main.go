@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/konnectd/konnectd/internal/redact"
 )
 
 func main() {
@@ -43,11 +45,13 @@ func run(args []string) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(os.Stderr, "Error:", ee.err)
+			fmt.Fprintln(os.Stderr, "Error:", redact.String(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(os.Stderr, "Error:", err)
+	// Flag errors quote the value they reject, and a token pasted into the
+	// wrong flag (-o kpat_…) must not be echoed to a terminal or a CI log.
+	fmt.Fprintln(os.Stderr, "Error:", redact.String(err.Error()))
 	if isFlagError(err) {
 		return 2
 	}

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
@@ -104,7 +104,12 @@ func (o *printOptions) print(ctx context.Context, w io.Writer, result json.RawMe
 func printText(w io.Writer, result json.RawMessage) error {
 	var s string
 	if json.Unmarshal(result, &s) == nil {
-		_, err := fmt.Fprintln(w, s)
+		// A rawOutput result already ends each line; one more would print
+		// a blank line after it.
+		if !strings.HasSuffix(s, "\n") {
+			s += "\n"
+		}
+		_, err := io.WriteString(w, s)
 		return err
 	}
 	var t struct {
