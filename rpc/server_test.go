@@ -455,3 +455,42 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestPerConnectionBoundAndOtherClients: at most MaxActive requests of one
+// connection run at once, the rest wait their turn, and a saturated
+// connection holds up neither its own $/cancelRequest nor other clients.
+func TestPerConnectionBoundAndOtherClients(t *testing.T) {
+	started := make(chan string, 3)
+	var cancelled atomic.Int32
+	ts := startServer(t, Options{MaxActive: 2}, testMethods(started, &cancelled))
+	c, r := ts.raw(t)
+	for _, id := range []string{"a", "b", "c"} {
+		fmt.Fprintf(c, `{"jsonrpc":"2.0","id":%q,"method":"test/block","params":{"text":%q}}`+"\n", id, id)
+	}
+	got := map[string]bool{<-started: true, <-started: true}
+	if !got["a"] || !got["b"] {
+		t.Fatalf("first two to start: %v", got)
+	}
+	// A bound that leaked would let "c" start at once; this wait only
+	// gives a broken server the chance to show it.
+	select {
+	case id := <-started:
+		t.Fatalf("%q started beyond the bound of 2", id)
+	case <-time.After(200 * time.Millisecond):
+	}
+	// Another client is served while this connection is saturated.
+	var st Status
+	if err := ts.dial(t).Call(context.Background(), "daemon/status", nil, &st); err != nil || st.Connections != 2 {
+		t.Fatalf("other client: %+v, %v", st, err)
+	}
+	// Cancelling one frees its slot for "c".
+	fmt.Fprintln(c, `{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"a"}}`)
+	rep := readLineReply(t, r)
+	if string(rep.ID) != `"a"` {
+		t.Fatalf("reply to %s, want a", rep.ID)
+	}
+	wantCode(t, rep, CodeRequestCancelled, "cancelled")
+	if id := <-started; id != "c" {
+		t.Fatalf("started %q, want c", id)
+	}
+}
