@@ -225,6 +225,10 @@ func TestOneDaemonPerSocketAndStaleSocket(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "already running") {
 		t.Fatalf("second daemon: %s", r)
 	}
+	// The refused one left the live daemon's socket alone.
+	if err := d.dial(t).Call(context.Background(), "daemon/status", nil, nil); err != nil {
+		t.Fatalf("first daemon after a refused second: %v", err)
+	}
 	// A daemon killed hard leaves its socket file; the next one removes it.
 	d.cmd.Process.Kill()
 	<-d.exited
@@ -337,21 +341,36 @@ func TestIdleTimeoutRemovesSocket(t *testing.T) {
 // gets its answer, and the socket is removed.
 func TestSIGTERMDrains(t *testing.T) {
 	d := startDaemon(t, nil)
-	c := d.dial(t)
-	done := make(chan error, 1)
-	var got float64
-	go func() {
-		done <- c.Call(context.Background(), "jq/eval", map[string]any{"expression": "reduce range(1500000) as $i (0; . + 1)"}, &got)
-	}()
-	time.Sleep(100 * time.Millisecond)
-	d.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-done:
-		if err != nil || got != 1500000 {
-			t.Fatalf("in-flight request during drain: %v, %v", got, err)
+	c, err := net.Dial("unix", d.socket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(60 * time.Second))
+	r := bufio.NewReader(c)
+	// Requests start in arrival order, so the probe's reply proves the slow
+	// one is running (or done) when the signal goes out; a sleep would
+	// only make that likely.
+	fmt.Fprintln(c, `{"jsonrpc":"2.0","id":"slow","method":"jq/eval","params":{"expression":"reduce range(1500000) as $i (0; . + 1)"}}`)
+	fmt.Fprintln(c, `{"jsonrpc":"2.0","id":"probe","method":"daemon/status"}`)
+	var lines []string
+	for !strings.Contains(strings.Join(lines, ""), `"probe"`) {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("before SIGTERM: %v (%q)", err, lines)
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("no reply during drain")
+		lines = append(lines, line)
+	}
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	for !strings.Contains(strings.Join(lines, ""), `"slow"`) {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("no reply during drain: %v", err)
+		}
+		lines = append(lines, line)
+	}
+	if all := strings.Join(lines, ""); !strings.Contains(all, `"id":"slow","result":1500000`) {
+		t.Fatalf("in-flight request during drain: %s", all)
 	}
 	<-d.exited
 	if _, err := os.Stat(d.socket); !os.IsNotExist(err) {
