@@ -378,6 +378,40 @@ func TestSIGTERMDrains(t *testing.T) {
 	}
 }
 
+// TestStdioSIGTERMDrains: a stdio daemon told to stop still answers the
+// request it is running before it exits.
+func TestStdioSIGTERMDrains(t *testing.T) {
+	cmd := exec.Command(bin, "serve", "--stdio")
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	r := bufio.NewReader(stdout)
+	fmt.Fprintln(stdin, `{"jsonrpc":"2.0","id":"slow","method":"jq/eval","params":{"expression":"reduce range(1500000) as $i (0; . + 1)"}}`)
+	fmt.Fprintln(stdin, `{"jsonrpc":"2.0","id":"probe","method":"daemon/status"}`)
+	var out strings.Builder
+	for !strings.Contains(out.String(), `"probe"`) {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("before SIGTERM: %v (%s)\n%s", err, out.String(), stderr)
+		}
+		out.WriteString(line)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	rest, _ := io.ReadAll(r)
+	out.Write(rest)
+	if !strings.Contains(out.String(), `"id":"slow","result":1500000`) {
+		t.Fatalf("in-flight request lost on SIGTERM: %s\n%s", out.String(), stderr)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v\n%s", err, stderr)
+	}
+}
+
 // TestSIGINTDrainIsBounded: a request that outlives --drain-timeout is
 // cut off, the daemon exits cleanly and removes its socket. Were the drain
 // unbounded, the request would run to jq's own 5 s limit and its reply

@@ -193,6 +193,11 @@ func (s *Server) Serve(ctx context.Context, l *safesocket.Listener) error {
 	return err
 }
 
+// Drain waits for running requests to finish, at most DrainTimeout. Serve
+// does it on shutdown; a caller of ServeStream does it before cancelling
+// the stream's context, so replies still go out.
+func (s *Server) Drain() { s.drain() }
+
 // drain waits for running requests to finish, at most DrainTimeout.
 func (s *Server) drain() {
 	done := make(chan struct{})

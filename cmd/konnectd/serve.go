@@ -95,7 +95,18 @@ func runServe(ctx context.Context, o *serveOptions) error {
 
 	if o.stdio {
 		log.Info("serving on stdio", "version", d.srv.Version(), "pid", os.Getpid())
-		d.srv.ServeStream(ctx, stdio{}, "stdio", safesocket.Cred{UID: os.Getuid(), PID: os.Getppid()})
+		// SIGTERM drains a stdio client as it does socket clients: the
+		// connection outlives the signal until running requests finish
+		// (at most --drain-timeout), so their replies are still written.
+		connCtx, cancelConn := context.WithCancel(context.WithoutCancel(ctx))
+		defer cancelConn()
+		stopDrain := context.AfterFunc(ctx, func() {
+			log.Info("shutting down", "reason", context.Cause(ctx))
+			d.srv.Drain()
+			cancelConn()
+		})
+		defer stopDrain()
+		d.srv.ServeStream(connCtx, stdio{}, "stdio", safesocket.Cred{UID: os.Getuid(), PID: os.Getppid()})
 		return nil
 	}
 
