@@ -191,7 +191,7 @@ func TestActivationLiveSocketNotReplaced(t *testing.T) {
 	path, _ := managerSocket(t)
 	// A short idle timeout ends a daemon that wrongly took over.
 	r := run(t, "", nil, "serve", "--socket", path, "--idle-timeout", "1s")
-	if r.code != 1 || !strings.Contains(r.stderr, "already running") {
+	if r.code != 1 || !strings.Contains(r.stderr, "already running") || !strings.Contains(r.stderr, "socket-activated") {
 		t.Fatalf("serve on a live manager socket: %s", r)
 	}
 	if fi, err := os.Lstat(path); err != nil || fi.Mode().Type() != os.ModeSocket {

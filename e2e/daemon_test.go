@@ -225,6 +225,10 @@ func TestOneDaemonPerSocketAndStaleSocket(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "already running") {
 		t.Fatalf("second daemon: %s", r)
 	}
+	// A konnectd holds the lock: no talk of a service manager.
+	if strings.Contains(r.stderr, "socket-activated") {
+		t.Fatalf("second daemon blames socket activation: %s", r)
+	}
 	// The refused one left the live daemon's socket alone.
 	if err := d.dial(t).Call(context.Background(), "daemon/status", nil, nil); err != nil {
 		t.Fatalf("first daemon after a refused second: %v", err)

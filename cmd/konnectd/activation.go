@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"net"
@@ -48,10 +49,17 @@ func refuseLiveSocket(path string) error {
 	if err != nil || fi.Mode().Type() != fs.ModeSocket {
 		return nil
 	}
+	// A konnectd holding the lock is the common case; Listen reports it
+	// plainly, without the service manager hint below.
+	if lock, err := safesocket.TryLock(path + ".lock"); errors.Is(err, safesocket.ErrLocked) {
+		return nil
+	} else if err == nil {
+		lock.Unlock()
+	}
 	c, err := net.DialTimeout("unix", path, 2*time.Second)
 	if err != nil {
 		return nil // stale: nobody listens, Listen may replace it
 	}
 	c.Close()
-	return fmt.Errorf("%w: %s (it may be a socket-activated service: see 'systemctl --user status konnectd.socket')", safesocket.ErrRunning, path)
+	return fmt.Errorf("%w: %s (no konnectd holds its lock, so it is likely a socket-activated service: see 'systemctl --user status konnectd.socket')", safesocket.ErrRunning, path)
 }
