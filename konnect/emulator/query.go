@@ -168,16 +168,14 @@ func paging(w http.ResponseWriter, q url.Values) (size, number int, ok bool) {
 	return min(size, 100), number, true
 }
 
-// page slices items and wraps them in the spec's PaginatedMeta.
-func page[T any](items []T, size, number int) map[string]any {
-	start := min((number-1)*size, len(items))
-	end := min(start+size, len(items))
-	data := items[start:end]
+// paged wraps one page's items in the spec's PaginatedMeta; total counts
+// every item the query matched.
+func paged[T any](data []T, size, number, total int) map[string]any {
 	if data == nil {
 		data = []T{}
 	}
 	return map[string]any{
-		"meta": map[string]any{"page": map[string]any{"number": number, "size": size, "total": len(items)}},
+		"meta": map[string]any{"page": map[string]any{"number": number, "size": size, "total": total}},
 		"data": data,
 	}
 }
