@@ -157,6 +157,9 @@ func list[T any, PT interface {
 		}
 	}
 	out := &Page[T]{Total: total, Pushed: pushed, Local: local}
+	if n := countItems(pages, o.Limit); n > 0 {
+		out.Items = make([]T, 0, n)
+	}
 	for _, p := range pages {
 		for _, raw := range p.Data {
 			if !o.Filter.Match(raw) {
@@ -166,7 +169,9 @@ func list[T any, PT interface {
 			if err := json.Unmarshal(raw, &item); err != nil {
 				return nil, fmt.Errorf("%s: decode item: %w", ls.op, err)
 			}
-			PT(&item).setRaw(append(json.RawMessage(nil), raw...))
+			// raw is already the item's own copy (RawMessage.UnmarshalJSON
+			// copies out of the page body), so it is kept, not copied again.
+			PT(&item).setRaw(raw)
 			out.Items = append(out.Items, item)
 			if o.Limit > 0 && len(out.Items) == o.Limit {
 				return out, nil
@@ -177,6 +182,19 @@ func list[T any, PT interface {
 		out.Total = len(out.Items)
 	}
 	return out, nil
+}
+
+// countItems is how many items pages hold, at most limit (0: no limit):
+// the capacity that spares growing the result 10,000 items one by one.
+func countItems(pages []*listPage, limit int) int {
+	n := 0
+	for _, p := range pages {
+		n += len(p.Data)
+	}
+	if limit > 0 {
+		n = min(n, limit)
+	}
+	return n
 }
 
 // fetchPages gets pages from..to with at most c.concurrency in flight and
