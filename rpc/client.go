@@ -12,8 +12,9 @@ import (
 // Client is a JSON-RPC connection to a daemon, as konnectd's own CLI verbs
 // and the tests use it. It speaks newline-delimited JSON.
 type Client struct {
-	conn   *jsonrpc2.Conn
-	nextID atomic.Uint64
+	conn    *jsonrpc2.Conn
+	nextID  atomic.Uint64
+	results *resultStash
 }
 
 // clientMaxMessage bounds a reply the client will accept: large listings
@@ -30,6 +31,7 @@ func NewClient(c net.Conn, framing Framing, onNotify NotificationHandler) *Clien
 		framing = FramingLine
 	}
 	st := newStream(c, framing, clientMaxMessage)
+	st.results = newResultStash()
 	h := jsonrpc2.HandlerWithError(func(ctx context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Request) (any, error) {
 		if onNotify != nil && req.Notif {
 			var p json.RawMessage
@@ -40,7 +42,7 @@ func NewClient(c net.Conn, framing Framing, onNotify NotificationHandler) *Clien
 		}
 		return nil, nil
 	})
-	return &Client{conn: jsonrpc2.NewConn(context.Background(), st, h, jsonrpc2.SetLogger(discardLogger{}))}
+	return &Client{conn: jsonrpc2.NewConn(context.Background(), st, h, jsonrpc2.SetLogger(discardLogger{})), results: st.results}
 }
 
 // Dial connects to the daemon's socket.
@@ -65,14 +67,27 @@ func (c *Client) Call(ctx context.Context, method string, params, result any) er
 		return err
 	}
 	done := make(chan error, 1)
-	go func() { done <- w.Wait(context.Background(), result) }()
+	// The result itself arrives through c.results (see resultStash); the
+	// response jsonrpc2 sees carries null.
+	var ignored json.RawMessage
+	go func() { done <- w.Wait(context.Background(), &ignored) }()
 	select {
 	case err = <-done:
 	case <-ctx.Done():
 		_ = c.conn.Notify(context.Background(), "$/cancelRequest", map[string]any{"id": id})
 		err = <-done
 	}
-	return fromWire(err)
+	raw, ok := c.results.take(id)
+	if err != nil {
+		return fromWire(err)
+	}
+	if !ok {
+		raw = ignored
+	}
+	if result == nil {
+		return nil
+	}
+	return json.Unmarshal(raw, result)
 }
 
 // Notify sends a notification.

@@ -24,6 +24,7 @@ import (
 type connHandler struct {
 	srv      *Server
 	sess     *Session
+	st       *stream // replies are written here, past jsonrpc2 (see writeResult)
 	log      *slog.Logger
 	sem      chan struct{} // running requests
 	queue    chan struct{} // accepted but unfinished; full = read loop waits
@@ -37,12 +38,13 @@ type connHandler struct {
 // the read loop blocks, which pushes back on the client through the socket.
 const maxQueued = 1024
 
-func newConnHandler(srv *Server, sess *Session) *connHandler {
+func newConnHandler(srv *Server, sess *Session, st *stream) *connHandler {
 	first := make(chan struct{})
 	close(first)
 	return &connHandler{
 		srv:      srv,
 		sess:     sess,
+		st:       st,
 		log:      srv.log.With("session", sess.ID),
 		sem:      make(chan struct{}, srv.maxActive()),
 		queue:    make(chan struct{}, maxQueued),
@@ -163,7 +165,7 @@ func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Con
 		_ = conn.ReplyWithError(connCtx, req.ID, werr)
 		return
 	}
-	if rerr := conn.Reply(connCtx, req.ID, result); rerr != nil {
+	if rerr := h.st.writeResult(conn, req.ID, result); rerr != nil {
 		h.log.Debug("reply failed", "method", req.Method, "error", rerr)
 	}
 }

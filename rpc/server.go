@@ -112,7 +112,7 @@ func (s *Server) ServeStream(ctx context.Context, rwc io.ReadWriteCloser, transp
 	st.onError = func(code int64, msg string) {
 		s.log.Warn("bad message", "session", sess.ID, "code", code, "error", msg)
 	}
-	h := newConnHandler(s, sess)
+	h := newConnHandler(s, sess, st)
 	st.onEOF = func() {
 		// A peer that hung up for good has its work cancelled; one that
 		// only stopped writing still gets its replies.
