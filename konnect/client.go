@@ -245,8 +245,15 @@ func retryableStatus(s int) bool {
 	return false
 }
 
+// rawBody, as a call's out, receives the response body undecoded.
+type rawBody []byte
+
 // decode unmarshals body into out and, where out keeps one, its raw form.
 func decode(body []byte, out any) error {
+	if rb, ok := out.(*rawBody); ok {
+		*rb = body
+		return nil
+	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return err
 	}
