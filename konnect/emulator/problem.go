@@ -1,10 +1,12 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 )
 
 type invalidParam struct {
@@ -51,9 +53,15 @@ func forbidden(w http.ResponseWriter) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	// Encoded whole first, so a page goes out with a Content-Length in
+	// one write instead of chunked 4 KB at a time, and a client can size
+	// its buffer once.
+	var buf bytes.Buffer
+	json.NewEncoder(&buf).Encode(v)
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	w.Write(buf.Bytes())
 }
 
 func i64(v int64) *int64 { return &v }
