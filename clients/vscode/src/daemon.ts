@@ -31,7 +31,8 @@ export interface DaemonSettings {
   clientVersion: string;
 }
 
-export type DaemonState = 'starting' | 'ready' | 'down';
+/** starting → ready; down: it died and a restart is scheduled; failed: a start failed (detail says why). */
+export type DaemonState = 'starting' | 'ready' | 'down' | 'failed';
 
 export interface DaemonEvents {
   log(level: 'info' | 'warn' | 'error', msg: string): void;
@@ -55,6 +56,8 @@ export class Daemon {
   private healthyTimer: NodeJS.Timeout | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** bumped by stop(): a start that was superseded must not stop its successor */
+  private generation = 0;
   /** serverInfo.version from the last initialize */
   serverVersion = '';
   methods: string[] = [];
@@ -83,17 +86,23 @@ export class Daemon {
     if (!this.ready) {
       this.ready = this.start();
       // A failed start must not be cached: the next request tries again.
-      this.ready.catch(() => {
-        this.ready = undefined;
+      const ready = this.ready;
+      ready.catch((err) => {
+        if (this.ready === ready) this.ready = undefined;
+        if (!this.disposed && !(err as { superseded?: boolean }).superseded) this.events.state('failed', errorText(err));
       });
     }
     return this.ready;
   }
 
-  /** reconfigure replaces the settings and restarts when connected. */
+  /**
+   * reconfigure replaces the settings and reconnects with them, also when
+   * the last start failed: fixing "konnectd.path" must not wait for the
+   * next command to take effect.
+   */
   async reconfigure(settings: DaemonSettings): Promise<void> {
     this.settings = settings;
-    if (this.ready) await this.restart('settings changed');
+    await this.restart('settings changed');
   }
 
   async restart(reason: string): Promise<void> {
@@ -109,6 +118,7 @@ export class Daemon {
   }
 
   private stop(): void {
+    this.generation++;
     clearTimeout(this.restartTimer);
     clearTimeout(this.healthyTimer);
     const conn = this.conn;
@@ -131,6 +141,7 @@ export class Daemon {
   }
 
   private async start(): Promise<MessageConnection> {
+    const generation = this.generation;
     this.events.state('starting');
     const conn =
       this.settings.connection === 'socket' ? await this.startSocket() : await this.startStdio();
@@ -155,6 +166,10 @@ export class Daemon {
       this.serverVersion = res.serverInfo?.version ?? '';
       this.methods = res.methods ?? [];
     } catch (err) {
+      if (this.generation !== generation) {
+        conn.dispose();
+        throw Object.assign(new Error('superseded by a newer start'), { superseded: true });
+      }
       this.stop();
       throw new Error(`konnectd did not answer initialize: ${errorText(err)}`);
     }
@@ -186,7 +201,9 @@ export class Daemon {
           new Error(
             err.code === 'ENOENT'
               ? `cannot find the konnectd binary "${bin}": install konnectd or set "konnectd.path"`
-              : `cannot start konnectd: ${err.message}`,
+              : err.code === 'EACCES'
+                ? `cannot run "${bin}" (permission denied): point "konnectd.path" at the konnectd binary, or make it executable`
+                : `cannot start konnectd "${bin}": ${err.message}; check "konnectd.path"`,
           ),
         );
       });
@@ -242,7 +259,7 @@ export class Daemon {
     this.restartTimer = setTimeout(() => {
       this.connection().catch((err) => {
         this.events.log('error', errorText(err));
-        this.scheduleRestart('restart failed');
+        this.scheduleRestart(`restart failed: ${errorText(err)}`);
       });
     }, delay);
   }

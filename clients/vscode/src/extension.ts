@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { Daemon, errorText, type DaemonSettings } from './daemon';
 import { describe } from './errors';
+import { redact } from './redact';
 import { Log } from './log';
 import { StatusBar } from './statusBar';
 import { ProgressRouter, guard } from './ui';
@@ -38,17 +39,25 @@ export function activate(context: vscode.ExtensionContext): Api {
   const log = new Log();
   const status = new StatusBar();
   const progress = new ProgressRouter();
+  let lastDown: string | undefined;
   const daemon = new Daemon(readSettings(version), {
     log: (level, msg) => log[level](msg),
     stderr: (text) => log.daemon(text),
     state: (state, detail) => {
       status.showDaemon(state, detail);
-      if (state === 'down') {
-        void vscode.window.showWarningMessage(`Konnect: konnectd stopped (${detail}); restarting it.`, 'Show Log').then(
+      // A daemon that keeps failing to restart for the same reason says so
+      // once, not at every backoff step.
+      if (state === 'down' && detail !== lastDown) {
+        lastDown = detail;
+        void vscode.window.showWarningMessage(`Konnect: konnectd stopped (${redact(detail ?? '')}); restarting it.`, 'Show Log').then(
           (c) => c && log.show(),
         );
       }
-      if (state === 'ready') void refresh();
+      if (state === 'failed') status.showError(`Konnect: ${redact(detail ?? 'konnectd did not start')}`);
+      if (state === 'ready') {
+        lastDown = undefined;
+        void refresh();
+      }
     },
   });
 
@@ -106,9 +115,10 @@ export function activate(context: vscode.ExtensionContext): Api {
     const u = describe(err, 'Konnect');
     log.error(u.message);
     status.showError(u.message);
-    void vscode.window.showErrorMessage(`${u.message}`, 'Open Settings').then(
-      (c) => c && vscode.commands.executeCommand('workbench.action.openSettings', 'konnectd.path'),
-    );
+    void vscode.window.showErrorMessage(u.message, 'Open Settings', 'Show Log').then((c) => {
+      if (c === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'konnectd.');
+      if (c === 'Show Log') log.show();
+    });
   });
 
   return { daemon, log, status };

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { AuthStatus } from './types';
 import type { DaemonState } from './daemon';
+import { redact } from './redact';
 
 export class StatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
@@ -29,6 +30,13 @@ export class StatusBar implements vscode.Disposable {
         (st.source ? ` (token from ${st.source})` : '') +
         '\nClick to switch profile';
       this.item.backgroundColor = undefined;
+    } else if (st.source) {
+      // A credential exists but Konnect did not accept it (or was unreachable): the warnings say which.
+      this.item.text = `$(warning) ${st.profile}: not signed in`;
+      this.item.tooltip = `Konnect profile "${st.profile}": the token from ${st.source} was not accepted` +
+        (st.warnings?.length ? ` (${redact(st.warnings.join('; '))})` : '') +
+        '. Run "Konnect: Sign In" or check the profile\'s base URL.\nClick to switch profile';
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     } else {
       this.item.text = `$(warning) ${st.profile}: signed out`;
       this.item.tooltip = `Konnect profile "${st.profile}" has no credential. Run "Konnect: Sign In".\nClick to switch profile`;

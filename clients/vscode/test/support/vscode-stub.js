@@ -10,7 +10,8 @@ const ui = {
   answers: [],
   /** what each prompt looked like, and what validateInput said about the answer */
   prompts: [],
-  messages: [], // {level, text}
+  messages: [], // {level, text, items}
+  progress: [], // {options, reports: [{message, increment}], done}
   output: [], // lines appended to output channels
   clipboard: '',
   terminalText: [],
@@ -71,18 +72,23 @@ const window = {
     }
     return v;
   },
-  showInformationMessage(text) { ui.messages.push({ level: 'info', text }); return Promise.resolve(undefined); },
-  showWarningMessage(text) { ui.messages.push({ level: 'warn', text }); return Promise.resolve(undefined); },
-  showErrorMessage(text) { ui.messages.push({ level: 'error', text }); return Promise.resolve(undefined); },
-  withProgress(_options, task) {
+  showInformationMessage(text, ...items) { ui.messages.push({ level: 'info', text, items }); return Promise.resolve(undefined); },
+  showWarningMessage(text, ...items) { ui.messages.push({ level: 'warn', text, items }); return Promise.resolve(undefined); },
+  showErrorMessage(text, ...items) { ui.messages.push({ level: 'error', text, items }); return Promise.resolve(undefined); },
+  withProgress(options, task) {
+    const rec = { options, reports: [], done: false };
+    ui.progress.push(rec);
     const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
-    return task({ report() {} }, token);
+    const p = Promise.resolve(task({ report: (r) => rec.reports.push(r) }, token));
+    p.finally(() => (rec.done = true)).catch(() => undefined);
+    return p;
   },
   async showTextDocument(doc) { return { document: doc }; },
   get activeTextEditor() { return ui.activeTextEditor; },
   activeTerminal: undefined,
   createTerminal(name) {
-    return { name, show() {}, sendText: (t) => ui.terminalText.push(t), dispose() {} };
+    // addNewLine defaults to true in VS Code: the text would be executed.
+    return { name, show() {}, sendText: (text, addNewLine = true) => ui.terminalText.push({ text, addNewLine }), dispose() {} };
   },
 };
 
