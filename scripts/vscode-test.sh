@@ -35,7 +35,8 @@ export KONNECTD_BIN="$root/bin/konnectd"
 
 if [ "$what" = all ] || [ "$what" = unit ]; then
   step "tier 1: stubbed vscode, real daemon and emulator"
-  node --test test/unit/
+  # One file at a time: they share the keychain (its "default" account).
+  node --test --test-concurrency=1 test/unit/
 fi
 
 if [ "$what" != unit ]; then

@@ -4,7 +4,7 @@
 // stays in memory (and in a 0600 file for the in-VS Code tiers); nothing
 // here prints it.
 'use strict';
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -49,10 +49,7 @@ async function startWorld() {
     });
   });
   const configFile = path.join(dir, 'config.yaml');
-  fs.writeFileSync(
-    configFile,
-    `default:\n  konnect:\n    base-url: ${vars.KONNECT_BASE_URL}\nstaging:\n  konnect:\n    base-url: ${vars.KONNECT_BASE_URL}\n`,
-  );
+  fs.writeFileSync(configFile, configText(vars.KONNECT_BASE_URL));
   const kc = keychainArgs(dir);
   return {
     dir,
@@ -68,6 +65,38 @@ async function startWorld() {
   };
 }
 
+/** configText is the kongctl config: profiles default and staging, both at baseURL (default's can differ). */
+function configText(baseURL, defaultBaseURL = baseURL) {
+  return `default:\n  konnect:\n    base-url: ${defaultBaseURL}\nstaging:\n  konnect:\n    base-url: ${baseURL}\n`;
+}
+
+/**
+ * pointDefaultAt rewrites the config file as an editor's save does (write
+ * aside, rename over), so that the daemon sends profile/didChange: the
+ * default profile's base URL becomes url (world.baseURL restores it).
+ */
+function pointDefaultAt(world, url) {
+  const tmp = world.configFile + '.tmp';
+  fs.writeFileSync(tmp, configText(world.baseURL, url));
+  fs.renameSync(tmp, world.configFile);
+}
+
+/**
+ * keychainLookup reads what the daemon stored under account, the way
+ * another program would: secret-tool for the Secret Service, else the
+ * file store's JSON. Returns undefined when nothing is there.
+ */
+function keychainLookup(world, account) {
+  if (world.keychain === 'system') {
+    const r = spawnSync('secret-tool', ['lookup', 'service', 'konnectd', 'username', account], { encoding: 'utf8', timeout: 10_000 });
+    if (r.error) throw new Error(`secret-tool: ${r.error.message}`);
+    return r.status === 0 && r.stdout !== '' ? r.stdout.trim() : undefined;
+  }
+  const file = path.join(world.dir, 'creds.json');
+  if (!fs.existsSync(file)) return undefined;
+  return JSON.parse(fs.readFileSync(file, 'utf8')).services?.konnectd?.[account];
+}
+
 /** konnectGET asks the emulator directly, as an admin: "did Konnect receive it?" */
 async function konnectGET(world, p) {
   const res = await fetch(world.baseURL + p, { headers: { Authorization: `Bearer ${world.adminPAT}` } });
@@ -81,4 +110,10 @@ function assertNoSecret(text, where) {
   if (m) throw new Error(`a secret (${m[0].slice(0, 5)}…, ${m[0].length} chars) appeared in ${where}`);
 }
 
-module.exports = { startWorld, konnectGET, assertNoSecret, konnectdBinary, repo };
+/** whoseToken returns the user id a PAT authenticates as at the emulator, or undefined when it is refused. */
+async function whoseToken(world, token) {
+  const res = await fetch(world.baseURL + '/v3/users/me', { headers: { Authorization: `Bearer ${token}` } });
+  return res.ok ? (await res.json()).id : undefined;
+}
+
+module.exports = { startWorld, konnectGET, assertNoSecret, konnectdBinary, keychainLookup, pointDefaultAt, whoseToken, repo };

@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const Module = require('node:module');
 const path = require('node:path');
 const vscode = require('../support/vscode-stub');
-const { startWorld, konnectGET, assertNoSecret, konnectdBinary } = require('../support/world');
+const { startWorld, konnectGET, assertNoSecret, konnectdBinary, keychainLookup, pointDefaultAt, whoseToken } = require('../support/world');
 
 const origLoad = Module._load;
 Module._load = function (request, ...rest) {
@@ -129,12 +129,22 @@ test('Create Personal Access Token into the keychain returns no value and the da
   assert.equal(ui.clipboard, '');
   const list = await api.daemon.request('token/list', { kind: 'pat' });
   assert.ok(list.data.some((t) => t.id === res.id));
+  // Another program finds it in the keychain, and Konnect accepts it as the signed-in user.
+  const stored = keychainLookup(world, 'token:vscode-kc');
+  assert.ok(stored?.startsWith('kpat_'), `the ${world.keychain} keychain holds a PAT under token:vscode-kc`);
+  const me = await api.daemon.request('identity/me', {});
+  assert.equal(await whoseToken(world, stored), me.id, 'the stored PAT authenticates as the signed-in user');
+  assertNothingLeaked();
 });
 
 test('Create Personal Access Token to the terminal types an export line without running it', async () => {
   const res = await run('konnect.createPersonalToken', { name: 'vscode-term', expiresIn: '90d', deliver: 'terminal' });
   assert.equal(res.delivered, 'terminal', JSON.stringify(res));
-  assert.match(ui.terminalText.at(-1), /^export KONNECT_TOKEN='kpat_[^']+'$/);
+  const sent = ui.terminalText.at(-1);
+  assert.match(sent.text, /^export KONNECT_TOKEN='kpat_[^']+'$/);
+  assert.equal(sent.addNewLine, false, 'the export line is typed, not executed');
+  assert.match(ui.messages.at(-1).text, /created; it is in terminal .*press Enter/);
+  assertNoSecret(JSON.stringify(res), "the command's return value");
   assertNothingLeaked();
 });
 
@@ -159,12 +169,29 @@ test('Create System Account Token picks the account from identity/listSystemAcco
 test('Find Users loads pages into an untitled JSON document and a quick pick', async () => {
   ui.clipboard = '';
   ui.answers.push('', (items) => items[0]);
+  const pickedFrom = ui.prompts.length;
   const res = await run('konnect.findUsers');
   assert.ok(res.count >= 3, JSON.stringify(res));
+  // The untitled JSON document holds exactly the users Konnect has.
   const doc = ui.documents.at(-1);
   assert.equal(doc.languageId, 'json');
-  assert.equal(JSON.parse(doc.getText()).length, res.count);
-  assert.ok(ui.clipboard.length > 0, 'picking a user copies its id');
+  const konnect = await konnectGET(world, '/v3/users?page[size]=100');
+  const emails = (list) => list.map((u) => u.email).sort();
+  assert.deepEqual(emails(JSON.parse(doc.getText())), emails(konnect.data));
+  // The quick pick offered them, and picking one copied its id.
+  const pick = ui.prompts.slice(pickedFrom).find((p) => p.kind === 'pick');
+  assert.equal(pick.labels.length, res.count);
+  assert.ok(konnect.data.some((u) => u.id === ui.clipboard), 'picking a user copies its id');
+  // Pages loaded under a cancellable progress notification fed by $/progress.
+  const prog = ui.progress.findLast((p) => /loading users/.test(p.options.title));
+  assert.ok(prog, 'a progress notification while the users load');
+  assert.equal(prog.options.location, vscode.ProgressLocation.Notification);
+  assert.equal(prog.options.cancellable, true);
+  assert.ok(prog.reports.length >= 1, 'the daemon\'s $/progress reached the notification');
+  assert.equal(prog.reports.at(-1).message, `${res.count} of ${konnect.data.length}`);
+  const pct = prog.reports.reduce((a, r) => a + r.increment, 0);
+  assert.ok(Math.abs(pct - 100) < 1e-9, `the bar fills to 100%, not ${pct}`);
+  assert.ok(prog.done, 'the progress notification closed');
 });
 
 test('Find Teams with a filter the emulator rejects or accepts reports either way', async () => {
@@ -193,6 +220,21 @@ test('Switch Profile changes the setting and the status bar follows', async () =
   assert.match(api.status.item.text, /staging: signed out/);
   await run('konnect.switchProfile', { profile: 'default' });
   await until('default status', () => api.status.last?.profile === 'default');
+});
+
+test('the status bar follows an edit of the config file (profile/didChange), without any command', async () => {
+  await until('signed in', () => api.status.last?.authenticated && api.status.last.profile === 'default');
+  const commandsBefore = ui.prompts.length;
+  pointDefaultAt(world, 'http://127.0.0.1:9'); // nothing listens there
+  await until('the status after the edit', () => api.status.last && !api.status.last.authenticated, 30_000);
+  assert.match(api.status.item.text, /default: not signed in/);
+  assert.match(api.status.item.tooltip, /token from keychain was not accepted/);
+  assert.ok(ui.output.some((l) => /profiles changed: default, staging/.test(l)), 'the log records the change');
+  pointDefaultAt(world, world.baseURL);
+  const st = await until('signed in again', () => api.status.last?.authenticated && api.status.last, 30_000);
+  assert.ok(api.status.item.text.includes(`default · ${st.organization.name}`), api.status.item.text);
+  assert.equal(ui.prompts.length, commandsBefore, 'no prompt: only the notification moved the status bar');
+  assertNothingLeaked();
 });
 
 test('when the daemon dies it is restarted with backoff and says so', async () => {

@@ -50,7 +50,9 @@ before(async () => {
   api = ext.activate({ subscriptions, extension: { packageJSON: { version: '0.0.0-test' } } });
 });
 
-after(() => {
+after(async () => {
+  // The keychain is shared with the other test files: leave no credential behind.
+  if (api) await vscode.commands.executeCommand('konnect.signOut');
   subscriptions.forEach((d) => d.dispose());
   daemon?.kill('SIGTERM');
   world?.stop();
