@@ -39,7 +39,10 @@ console.log(`# keychain: ${world.keychain === 'system' ? 'Secret Service (script
 
 // The test config carries the admin PAT to the extension host: a 0600 file.
 const cfgFile = path.join(tmp, 'test-config.json');
-fs.writeFileSync(cfgFile, JSON.stringify({ baseURL: world.baseURL, adminPAT: world.adminPAT, result: path.join(tmp, 'result.json') }), { mode: 0o600 });
+fs.writeFileSync(cfgFile, JSON.stringify({
+  baseURL: world.baseURL, adminPAT: world.adminPAT, configFile: world.configFile, dir: world.dir, keychain: world.keychain,
+  result: path.join(tmp, 'result.json'),
+}), { mode: 0o600 });
 
 const env = {
   ...process.env,

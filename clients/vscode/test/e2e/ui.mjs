@@ -94,7 +94,16 @@ export async function uiTest({ browser, url, world, artifacts }) {
   const note = page.locator('.notifications-center .notification-list-item', { hasText: `"${name}"` }).filter({ hasText: 'created' });
   await note.waitFor({ timeout: 30_000 });
   step(`notification: ${(await note.innerText()).split('\n')[0].trim()}`);
+  // The "creating token…" progress closes once the token is delivered
+  // (VS Code keeps a progress notification up for at least 800 ms).
+  const progress = page.locator('.notifications-center .notification-list-item', { hasText: 'creating token' });
+  await progress.waitFor({ state: 'detached', timeout: 10_000 }).catch(() => {
+    throw new Error('the "creating token…" progress notification is still open 10 s after the token was delivered');
+  });
+  step('the progress notification closed');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  // Expand the message so the screenshot (the README's) shows where the token went.
+  await note.locator('.codicon-notifications-expand').click({ timeout: 3_000 }).catch(() => undefined);
   const shot = path.join(artifacts, 'create-pat.png');
   await page.screenshot({ path: shot });
   step(`screenshot: ${shot}`);

@@ -154,6 +154,12 @@ test('Rotate Token replaces a picked PAT and revokes the old one', async () => {
   assert.equal(res.delivered, 'clipboard', JSON.stringify(res));
   assert.equal(res.oldAction, 'revoked');
   assert.match(ui.clipboard, /^kpat_/);
+  const me = await api.daemon.request('identity/me', {});
+  const got = await konnectGET(world, `/v3/users/${me.id}/access-tokens`);
+  const named = got.data.filter((t) => t.name === 'vscode-term');
+  assert.ok(named.some((t) => t.id === res.id && !t.revoked_at), 'the emulator has the active successor');
+  assert.ok(named.some((t) => t.id !== res.id && t.revoked_at), 'the emulator has the old token revoked');
+  assert.equal(await whoseToken(world, ui.clipboard), me.id, 'the successor in the clipboard works');
   assertNothingLeaked();
 });
 

@@ -7,7 +7,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vscode = require('vscode');
 
+const { keychainLookup, pointDefaultAt, whoseToken } = require('../support/world.js');
+
 const cfg = JSON.parse(fs.readFileSync(process.env.KONNECT_VSCODE_TEST, 'utf8'));
+/** the emulator, config file and keychain the test driver set up (test/support/world.js) */
+const world = { baseURL: cfg.baseURL, configFile: cfg.configFile, dir: cfg.dir, keychain: cfg.keychain };
 const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8'));
 const secretRE = /\b(?:kpat|spat)_[A-Za-z0-9_-]+|\bbearer\s+[A-Za-z0-9\-._~+/]+=*/i;
 
@@ -78,6 +82,20 @@ describe('Konnect extension in the real extension host', function () {
     const res = await run('konnect.createPersonalToken', { name: 'host-kc', expiresIn: '7d', deliver: 'keychain' });
     assert.equal(res.delivered, 'keychain', JSON.stringify(res));
     assert.match(res.where, /token:host-kc/);
+    const stored = keychainLookup(world, 'token:host-kc');
+    assert.ok(stored?.startsWith('kpat_'), `the ${world.keychain} keychain holds the PAT`);
+    const me = await api.daemon.request('identity/me', {});
+    assert.equal(await whoseToken(world, stored), me.id, 'the stored PAT works for the signed-in user');
+  });
+
+  it('konnect.createPersonalToken (terminal)', async function () {
+    const res = await run('konnect.createPersonalToken', { name: 'host-term', expiresIn: '7d', deliver: 'terminal' });
+    assert.equal(res.delivered, 'terminal', JSON.stringify(res));
+    assert.ok(!secretRE.test(JSON.stringify(res)), 'the return value holds no token');
+    assert.ok(vscode.window.terminals.some((t) => res.where.includes(`"${t.name}"`)), res.where);
+    const me = await api.daemon.request('identity/me', {});
+    const got = await konnectGET(`/v3/users/${me.id}/access-tokens`);
+    assert.ok(got.data.some((t) => t.id === res.id && t.name === 'host-term'), 'the emulator received it');
   });
 
   it('konnect.createSystemAccountToken', async function () {
@@ -86,6 +104,11 @@ describe('Konnect extension in the real extension host', function () {
       systemAccountName: 'host-bot', name: 'host-spat', expiresIn: '30d', deliver: 'keychain',
     });
     assert.equal(res.type, 'spat', JSON.stringify(res));
+    assert.ok(keychainLookup(world, 'token:host-spat')?.startsWith('spat_'), 'the keychain holds the SPAT');
+    const accounts = await konnectGET('/v3/system-accounts?page[size]=100');
+    const bot = accounts.data.find((a) => a.name === 'host-bot');
+    const tokens = await konnectGET(`/v3/system-accounts/${bot.id}/access-tokens`);
+    assert.ok(tokens.data.some((t) => t.id === res.id && t.name === 'host-spat'), 'the emulator received it');
   });
 
   it('konnect.rotateToken', async function () {
@@ -94,18 +117,31 @@ describe('Konnect extension in the real extension host', function () {
     assert.ok(id, 'the token made earlier is listed');
     const res = await run('konnect.rotateToken', { kind: 'pat', id, expiresIn: '90d', deliver: 'keychain' });
     assert.equal(res.oldAction, 'revoked', JSON.stringify(res));
+    const me = await api.daemon.request('identity/me', {});
+    const got = await konnectGET(`/v3/users/${me.id}/access-tokens`);
+    assert.ok(got.data.some((t) => t.id === res.id), 'the emulator has the successor');
+    assert.ok(got.data.find((t) => t.id === id)?.revoked_at, 'the emulator has the old token revoked');
+    const stored = keychainLookup(world, `token:${id}`);
+    assert.equal(await whoseToken(world, stored ?? ''), me.id, 'the keychain holds the working successor');
   });
 
   it('konnect.findUsers', async function () {
     const res = await run('konnect.findUsers', { filter: '', pick: false });
     assert.ok(res.count >= 3, JSON.stringify(res));
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === res.document);
-    assert.equal(JSON.parse(doc.getText()).length, res.count);
+    assert.equal(doc.uri.scheme, 'untitled');
+    assert.equal(doc.languageId, 'json');
+    const emails = (list) => list.map((u) => u.email).sort();
+    const konnect = await konnectGET('/v3/users?page[size]=100');
+    assert.deepEqual(emails(JSON.parse(doc.getText())), emails(konnect.data), 'the document holds Konnect\'s users');
   });
 
   it('konnect.findTeams', async function () {
-    const res = await run('konnect.findTeams', { filter: 'filter[name][contains]=zzz-none', pick: false });
-    assert.equal(res.count, 0, JSON.stringify(res));
+    const none = await run('konnect.findTeams', { filter: 'filter[name][contains]=zzz-none', pick: false });
+    assert.equal(none.count, 0, JSON.stringify(none));
+    const res = await run('konnect.findTeams', { filter: 'Platform', pick: false });
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === res.document);
+    assert.deepEqual(JSON.parse(doc.getText()).map((t) => t.name), ['Platform']);
   });
 
   it('konnect.runJq', async function () {
@@ -130,6 +166,28 @@ describe('Konnect extension in the real extension host', function () {
     assert.equal(res?.error, undefined);
     const after = await api.daemon.request('daemon/status', {});
     assert.notEqual(after.pid, before.pid);
+  });
+
+  it('the status bar follows a config-file edit (profile/didChange)', async function () {
+    await until('signed in', () => api.status.last?.authenticated);
+    pointDefaultAt(world, 'http://127.0.0.1:9');
+    await until('not signed in', () => /default: not signed in/.test(api.status.item.text));
+    pointDefaultAt(world, world.baseURL);
+    await until('signed in again', () => api.status.last?.authenticated && /default · /.test(api.status.item.text));
+  });
+
+  it('a wrong konnectd.path is reported with what to do, and fixing it reconnects', async function () {
+    const conf = vscode.workspace.getConfiguration('konnectd');
+    const good = conf.get('path');
+    await conf.update('path', '/nonexistent/konnectd', vscode.ConfigurationTarget.Global);
+    try {
+      await until('the status bar error', () => /install konnectd or set "konnectd\.path"/.test(String(api.status.item.tooltip)));
+      const res = await run('konnect.whoAmI');
+      assert.match(res.error, /install konnectd or set "konnectd\.path"/);
+    } finally {
+      await conf.update('path', good, vscode.ConfigurationTarget.Global);
+    }
+    await until('reconnected', () => /default · /.test(api.status.item.text));
   });
 
   it('konnect.showLog', async function () {
