@@ -61,6 +61,9 @@ type stream struct {
 	// results, on a client's stream, keeps each response's result for
 	// Client.Call; see resultStash.
 	results *resultStash
+	// params, on a server's stream, keeps each request's params for its
+	// handler; see paramsHandoff.
+	params *paramsHandoff
 
 	wmu sync.Mutex
 }
@@ -88,7 +91,7 @@ func (s *stream) ReadObject(v any) error {
 	for {
 		frame, err := s.readFrame()
 		if err == nil {
-			err = decodeMessage(frame, v, s.results)
+			err = decodeMessage(frame, v, s.results, s.params)
 		}
 		var fe *frameError
 		if !errors.As(err, &fe) {
@@ -316,8 +319,10 @@ type envelope struct {
 
 // decodeMessage checks one frame and decodes it into v, or says exactly
 // what is wrong with it. With results (a client's stream), a response's
-// result goes there and v gets the response with a null result.
-func decodeMessage(frame []byte, v any, results *resultStash) error {
+// result goes there and v gets the response with a null result. With
+// params (a server's stream), a request's params go there and v gets the
+// request without them.
+func decodeMessage(frame []byte, v any, results *resultStash, params *paramsHandoff) error {
 	trimmed := bytes.TrimSpace(frame)
 	if len(trimmed) > 0 && trimmed[0] == '[' {
 		if !json.Valid(trimmed) {
@@ -362,6 +367,10 @@ func decodeMessage(frame []byte, v any, results *resultStash) error {
 		}
 		if p := bytes.TrimSpace(env.Params); len(p) > 0 && p[0] != '{' && p[0] != '[' && !bytes.Equal(p, []byte("null")) {
 			return fail(`"params" must be an object or an array`)
+		}
+		if params != nil {
+			params.raw = env.Params
+			trimmed = withoutParams(env.Method, id)
 		}
 	case len(env.Result) == 0 && len(env.Error) == 0:
 		return fail(`a request needs "method"; a response needs "result" or "error"`)

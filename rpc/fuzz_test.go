@@ -45,19 +45,29 @@ func FuzzStream(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		pc := &pipeConn{in: bytes.NewReader(data)}
-		st := newStream(pc, FramingAuto, 4096)
-		for range 1000 {
-			err := st.ReadObject(new(anyMessageProbe))
-			if err != nil {
-				var fe *frameError
-				if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !(errors.As(err, &fe) && fe.fatal) {
-					t.Fatalf("unexpected error kind: %v", err)
-				}
-				break
+		// Once as a server's stream reads (keeping params for the handler,
+		// see paramsHandoff), once without.
+		for _, server := range []bool{true, false} {
+			pc := &pipeConn{in: bytes.NewReader(data)}
+			st := newStream(pc, FramingAuto, 4096)
+			if server {
+				st.params = &paramsHandoff{}
 			}
+			for range 1000 {
+				err := st.ReadObject(new(anyMessageProbe))
+				if err != nil {
+					var fe *frameError
+					if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !(errors.As(err, &fe) && fe.fatal) {
+						t.Fatalf("unexpected error kind: %v", err)
+					}
+					break
+				}
+				if server {
+					st.params.take()
+				}
+			}
+			checkWritten(t, st.framing, pc.out.Bytes())
 		}
-		checkWritten(t, st.framing, pc.out.Bytes())
 	})
 }
 

@@ -54,11 +54,13 @@ func newConnHandler(srv *Server, sess *Session, st *stream) *connHandler {
 }
 
 func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
+	// The stream kept the params; req has none (see paramsHandoff).
+	params := h.st.params.take()
 	// Cancellation and exit are handled on the read loop itself, so neither
 	// can be stuck behind the requests they are about.
 	switch req.Method {
 	case "$/cancelRequest":
-		h.cancel(req)
+		h.cancel(params)
 		return
 	case "exit":
 		h.log.Debug("exit", "client", h.sess.ClientName())
@@ -118,7 +120,7 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 			if h.sess.isShutdown() {
 				return nil, &Error{Code: CodeShuttingDown, Message: "session is shutting down: only \"exit\" is accepted after \"shutdown\""}
 			}
-			return h.call(reqCtx, m, req)
+			return h.call(reqCtx, m, req, params)
 		}()
 		h.finish(ctx, reqCtx, conn, req, result, err)
 	}()
@@ -126,7 +128,7 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 
 // call runs the method, turning a panic into an internal error: one bad
 // request must not take the daemon down with every other client's work.
-func (h *connHandler) call(ctx context.Context, m Method, req *jsonrpc2.Request) (result any, err error) {
+func (h *connHandler) call(ctx context.Context, m Method, req *jsonrpc2.Request, params json.RawMessage) (result any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			h.log.Error("handler panic", "method", req.Method,
@@ -134,10 +136,6 @@ func (h *connHandler) call(ctx context.Context, m Method, req *jsonrpc2.Request)
 			result, err = nil, &Error{Code: CodeInternalError, Message: fmt.Sprintf("internal error: %s failed unexpectedly; the daemon log has details", req.Method)}
 		}
 	}()
-	var params json.RawMessage
-	if req.Params != nil {
-		params = *req.Params
-	}
 	start := time.Now()
 	result, err = m.Handle(ctx, params)
 	h.log.Debug("handled", "method", req.Method, "took", time.Since(start), "error", errString(err))
@@ -172,11 +170,11 @@ func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Con
 
 // cancel handles $/cancelRequest {id}. The cancelled request still replies,
 // with -32800, unless it had already finished.
-func (h *connHandler) cancel(req *jsonrpc2.Request) {
+func (h *connHandler) cancel(params json.RawMessage) {
 	var p struct {
 		ID jsonrpc2.ID `json:"id"`
 	}
-	if req.Params == nil || json.Unmarshal(*req.Params, &p) != nil {
+	if params == nil || json.Unmarshal(params, &p) != nil {
 		h.log.Debug("ignoring malformed $/cancelRequest")
 		return
 	}

@@ -109,6 +109,7 @@ func (s *Server) ServeStream(ctx context.Context, rwc io.ReadWriteCloser, transp
 	defer cancel()
 	sess := &Session{ID: s.nextID.Add(1), Transport: transport, Peer: peer, Connected: time.Now()}
 	st := newStream(rwc, FramingAuto, s.opts.MaxMessage)
+	st.params = &paramsHandoff{}
 	st.onError = func(code int64, msg string) {
 		s.log.Warn("bad message", "session", sess.ID, "code", code, "error", msg)
 	}
