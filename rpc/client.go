@@ -15,6 +15,7 @@ type Client struct {
 	conn    *jsonrpc2.Conn
 	nextID  atomic.Uint64
 	results *resultStash
+	params  *paramsStash
 }
 
 // clientMaxMessage bounds a reply the client will accept: large listings
@@ -32,6 +33,7 @@ func NewClient(c net.Conn, framing Framing, onNotify NotificationHandler) *Clien
 	}
 	st := newStream(c, framing, clientMaxMessage)
 	st.results = newResultStash()
+	st.out = newParamsStash()
 	h := jsonrpc2.HandlerWithError(func(ctx context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Request) (any, error) {
 		if onNotify != nil && req.Notif {
 			var p json.RawMessage
@@ -42,7 +44,7 @@ func NewClient(c net.Conn, framing Framing, onNotify NotificationHandler) *Clien
 		}
 		return nil, nil
 	})
-	return &Client{conn: jsonrpc2.NewConn(context.Background(), st, h, jsonrpc2.SetLogger(discardLogger{})), results: st.results}
+	return &Client{conn: jsonrpc2.NewConn(context.Background(), st, h, jsonrpc2.SetLogger(discardLogger{})), results: st.results, params: st.out}
 }
 
 // Dial connects to the daemon's socket.
@@ -62,8 +64,18 @@ func Dial(ctx context.Context, path string, onNotify NotificationHandler) (*Clie
 func (c *Client) Call(ctx context.Context, method string, params, result any) error {
 	// The client picks ids itself so it knows which one to cancel.
 	id := jsonrpc2.ID{Num: c.nextID.Add(1)}
-	w, err := c.conn.DispatchCall(context.Background(), method, params, jsonrpc2.PickID(id))
+	// The params are marshalled once, here, and reach the wire through
+	// c.params (see paramsStash); jsonrpc2 sends the request without them.
+	if params != nil {
+		body, err := json.Marshal(params)
+		if err != nil {
+			return err
+		}
+		c.params.put(id, body)
+	}
+	w, err := c.conn.DispatchCall(context.Background(), method, nil, jsonrpc2.PickID(id))
 	if err != nil {
+		c.params.drop(id)
 		return err
 	}
 	done := make(chan error, 1)

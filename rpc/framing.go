@@ -64,6 +64,9 @@ type stream struct {
 	// params, on a server's stream, keeps each request's params for its
 	// handler; see paramsHandoff.
 	params *paramsHandoff
+	// out, on a client's stream, has the params of calls being sent; see
+	// paramsStash.
+	out *paramsStash
 
 	wmu sync.Mutex
 }
@@ -126,6 +129,9 @@ func (s *stream) WriteObject(obj any) error {
 	}
 	if err != nil {
 		return err
+	}
+	if s.out != nil {
+		body = s.out.restore(body)
 	}
 	return s.writeFrame(body)
 }

@@ -1,12 +1,17 @@
 package rpc
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/sourcegraph/jsonrpc2"
 )
 
 // TestParamsReachTheirRequests pipelines requests with distinct params in
@@ -64,5 +69,67 @@ func TestParamsReachTheirRequests(t *testing.T) {
 		if got[id] != w {
 			t.Errorf("id %s: got %.60q, want %.60q", id, got[id], w)
 		}
+	}
+}
+
+// TestCallWritesWhatDispatchCallWrites holds Client.Call, whose params
+// bypass jsonrpc2's marshalling (see paramsStash), to the bytes jsonrpc2's
+// DispatchCall writes for the same call: raw JSON that needs compacting
+// and HTML escaping, values, null, no params, in both framings.
+func TestCallWritesWhatDispatchCallWrites(t *testing.T) {
+	raw := json.RawMessage("{ \"input\" : [1, 2,\n 3], \"b\": \"<&> \u2028\" }")
+	params := []any{
+		raw,
+		&raw,
+		map[string]any{"text": "<a href='x'>&amp;</a> é", "n": 1.5},
+		echoParams{Text: "hi", Count: 2},
+		json.RawMessage("null"),
+		nil,
+	}
+	for _, framing := range []Framing{FramingLine, FramingHeader} {
+		for _, p := range params {
+			viaDispatch := newCaptureConn()
+			conn := jsonrpc2.NewConn(context.Background(), newStream(viaDispatch, framing, 0), nil)
+			if _, err := conn.DispatchCall(context.Background(), "test/m", p, jsonrpc2.PickID(jsonrpc2.ID{Num: 1})); err != nil {
+				t.Fatal(err)
+			}
+			conn.Close()
+			want := viaDispatch.String()
+
+			client, server := net.Pipe()
+			c := NewClient(client, framing, nil)
+			done := make(chan error, 1)
+			go func() { done <- c.Call(context.Background(), "test/m", p, nil) }()
+			server.SetReadDeadline(time.Now().Add(10 * time.Second))
+			got := make([]byte, len(want))
+			if _, err := io.ReadFull(server, got); err != nil {
+				t.Fatalf("%v: %v", p, err)
+			}
+			if string(got) != want {
+				t.Errorf("%s, %v:\nCall wrote         %q\nDispatchCall wrote %q", framing, p, got, want)
+			}
+			c.Close()
+			server.Close()
+			<-done
+			if n := len(c.params.m); n != 0 {
+				t.Errorf("%v: %d params left in the stash", p, n)
+			}
+		}
+	}
+	// Params json cannot marshal fail the call, as DispatchCall's do, and
+	// nothing is written or kept.
+	client, server := net.Pipe()
+	defer server.Close()
+	c := NewClient(client, FramingLine, nil)
+	defer c.Close()
+	if err := c.Call(context.Background(), "test/m", func() {}, nil); err == nil {
+		t.Error("unmarshalable params: no error")
+	}
+	if n := len(c.params.m); n != 0 {
+		t.Errorf("%d params left in the stash after a failed call", n)
+	}
+	server.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+	if n, _ := server.Read(make([]byte, 1)); n != 0 {
+		t.Error("a failed call wrote to the connection")
 	}
 }
