@@ -1,6 +1,7 @@
 package jq
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -144,7 +145,8 @@ func (e *Engine) DecodeInput(data []byte) (any, error) {
 	if n := int64(len(data)); n > e.limits.MaxInput {
 		return nil, newError(ErrLimit, fmt.Sprintf("jq input is too large (%d bytes, limit %d)", n, e.limits.MaxInput))
 	}
-	if len(strings.TrimSpace(string(data))) == 0 {
+	// bytes, not strings: converting would copy the whole input first.
+	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, newError(ErrInput, "jq input is empty, cannot apply jq filter")
 	}
 	var v any
