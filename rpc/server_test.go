@@ -46,7 +46,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func startServer(t *testing.T, o Options, families ...[]Method) *testServer {
+func startServer(t testing.TB, o Options, families ...[]Method) *testServer {
 	t.Helper()
 	logs := &syncBuffer{}
 	o.Logger = logging.New(logs, slog.LevelDebug)
