@@ -1,9 +1,12 @@
 package e2e
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,6 +45,48 @@ func BenchmarkSocketRoundTrip(b *testing.B) {
 		if err := c.Call(ctx, "daemon/status", nil, nil); err != nil {
 			b.Fatal(err)
 		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.ReportMetric(float64(percentile(lat, 0.5).Microseconds()), "p50-µs")
+	b.ReportMetric(float64(percentile(lat, 0.99).Microseconds()), "p99-µs")
+}
+
+// BenchmarkSocketRoundTripRaw is BenchmarkSocketRoundTrip with the
+// smallest client there is: NDJSON written to the socket and the reply
+// line read back, as socat or a few lines of any language would do. The
+// difference between the two is konnectd's own Go client (jsonrpc2 reads
+// on a goroutine of its own and hands each reply over), not the daemon.
+func BenchmarkSocketRoundTripRaw(b *testing.B) {
+	d := startDaemon(b, nil)
+	conn, err := net.Dial("unix", d.socket)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	r := bufio.NewReader(conn)
+	id := 0
+	call := func() {
+		id++
+		msg := `{"jsonrpc":"2.0","id":` + strconv.Itoa(id) + `,"method":"daemon/status"}` + "\n"
+		if _, err := conn.Write([]byte(msg)); err != nil {
+			b.Fatal(err)
+		}
+		line, err := r.ReadBytes('\n')
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !bytes.Contains(line, []byte(`"result"`)) {
+			b.Fatalf("daemon/status: %s", line)
+		}
+	}
+	for range 100 {
+		call()
+	}
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		call()
 		lat = append(lat, time.Since(t0))
 	}
 	b.ReportMetric(float64(percentile(lat, 0.5).Microseconds()), "p50-µs")

@@ -85,7 +85,7 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 	h.srv.active.Add(1)
 	h.running.Add(1)
 
-	go func() {
+	h.srv.workers.Go(func() {
 		defer h.srv.active.Done()
 		defer h.running.Done()
 		defer func() { <-h.queue }()
@@ -123,7 +123,7 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 			return h.call(reqCtx, m, req, params)
 		}()
 		h.finish(ctx, reqCtx, conn, req, result, err)
-	}()
+	})
 }
 
 // call runs the method, turning a panic into an internal error: one bad

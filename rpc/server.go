@@ -38,8 +38,9 @@ type Server struct {
 	started time.Time
 	uid     int
 
-	nextID atomic.Uint64
-	active sync.WaitGroup // running requests, for drain
+	nextID  atomic.Uint64
+	active  sync.WaitGroup // running requests, for drain
+	workers *workers       // the goroutines requests run on
 
 	mu         sync.Mutex
 	sessions   map[*Session]*jsonrpc2.Conn
@@ -65,6 +66,7 @@ func NewServer(o Options, families ...[]Method) *Server {
 		started:  time.Now(),
 		uid:      os.Getuid(),
 		sessions: map[*Session]*jsonrpc2.Conn{},
+		workers:  newWorkers(),
 		idle:     make(chan struct{}, 1),
 	}
 	s.register(s.lifecycleMethods())
