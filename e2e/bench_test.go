@@ -1,12 +1,10 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,12 +56,8 @@ func BenchmarkSocketRoundTrip(b *testing.B) {
 // on a goroutine of its own and hands each reply over), not the daemon.
 func BenchmarkSocketRoundTripRaw(b *testing.B) {
 	d := startDaemon(b, nil)
-	conn, err := net.Dial("unix", d.socket)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer conn.Close()
-	r := bufio.NewReader(conn)
+	conn, r := d.dialRaw(b)
+	conn.SetDeadline(time.Time{}) // a benchmark may run long
 	id := 0
 	call := func() {
 		id++

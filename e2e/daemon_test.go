@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -345,13 +344,7 @@ func TestIdleTimeoutRemovesSocket(t *testing.T) {
 // gets its answer, and the socket is removed.
 func TestSIGTERMDrains(t *testing.T) {
 	d := startDaemon(t, nil)
-	c, err := net.Dial("unix", d.socket)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(60 * time.Second))
-	r := bufio.NewReader(c)
+	c, r := d.dialRaw(t)
 	// Requests start in arrival order, so the probe's reply proves the slow
 	// one is running (or done) when the signal goes out; a sleep would
 	// only make that likely.
@@ -422,13 +415,7 @@ func TestStdioSIGTERMDrains(t *testing.T) {
 // (a -32040 timeout) would arrive before the connection closed.
 func TestSIGINTDrainIsBounded(t *testing.T) {
 	d := startDaemon(t, nil, "--drain-timeout", "200ms")
-	c, err := net.Dial("unix", d.socket)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(60 * time.Second))
-	r := bufio.NewReader(c)
+	c, r := d.dialRaw(t)
 	// Requests start in arrival order, so the status reply proves the
 	// endless one before it is running.
 	fmt.Fprintln(c, `{"jsonrpc":"2.0","id":"slow","method":"jq/eval","params":{"expression":"last(range(1e15))"}}`)
@@ -460,13 +447,7 @@ func TestSIGINTDrainIsBounded(t *testing.T) {
 // a message over it is refused and the connection carries on.
 func TestMaxMessageSizeFlag(t *testing.T) {
 	d := startDaemon(t, nil, "--max-message-size", "1024")
-	c, err := net.Dial("unix", d.socket)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(60 * time.Second))
-	r := bufio.NewReader(c)
+	c, r := d.dialRaw(t)
 	big := `{"jsonrpc":"2.0","id":1,"method":"jq/eval","params":{"expression":".","input":"` + strings.Repeat("x", 4096) + `"}}`
 	go fmt.Fprintf(c, "%s\n%s\n", big, `{"jsonrpc":"2.0","id":2,"method":"jq/eval","params":{"expression":"1"}}`)
 	if line, _ := r.ReadString('\n'); !strings.Contains(line, `-32600`) || !strings.Contains(line, "exceeds the limit of 1024 bytes") {

@@ -1,9 +1,11 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -156,6 +158,20 @@ func (d *daemon) dial(t testing.TB) *rpc.Client {
 	}
 	t.Cleanup(func() { c.Close() })
 	return c
+}
+
+// dialRaw connects to the daemon's socket without a JSON-RPC client, for
+// tests that write NDJSON themselves; a minute's deadline keeps a hung
+// daemon from hanging the test.
+func (d *daemon) dialRaw(t testing.TB) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	c, err := net.Dial("unix", d.socket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(60 * time.Second))
+	return c, bufio.NewReader(c)
 }
 
 // result of running the konnectd binary as a client.
