@@ -3,15 +3,9 @@
 'use strict';
 const { test, before, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
-const Module = require('node:module');
 const path = require('node:path');
-const vscode = require('../support/vscode-stub');
+const { vscode, until } = require('../support/stubbed');
 const { startWorld, konnectGET, assertNoSecret, konnectdBinary, keychainLookup, pointDefaultAt, whoseToken } = require('../support/world');
-
-const origLoad = Module._load;
-Module._load = function (request, ...rest) {
-  return request === 'vscode' ? vscode : origLoad.call(this, request, ...rest);
-};
 
 const { ui } = vscode;
 let world;
@@ -21,16 +15,6 @@ const subscriptions = [];
 
 function run(id, ...args) {
   return vscode.commands.executeCommand(id, ...args);
-}
-
-async function until(what, fn, ms = 20_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Everything the user or a log reader could see must be free of tokens. */

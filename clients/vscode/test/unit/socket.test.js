@@ -6,15 +6,9 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const Module = require('node:module');
 const path = require('node:path');
-const vscode = require('../support/vscode-stub');
+const { vscode, until } = require('../support/stubbed');
 const { startWorld, assertNoSecret, konnectdBinary } = require('../support/world');
-
-const origLoad = Module._load;
-Module._load = function (request, ...rest) {
-  return request === 'vscode' ? vscode : origLoad.call(this, request, ...rest);
-};
 
 const { ui } = vscode;
 let world;
@@ -22,16 +16,6 @@ let daemon;
 let api;
 let sock;
 const subscriptions = [];
-
-async function until(what, fn, ms = 20_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 before(async () => {
   world = await startWorld();
