@@ -10,7 +10,7 @@ const platformKeychain = "the keychain"
 // (and with it only the BSDs' Secret Service, which we have not tested).
 func preflight() (kind error, hint string, err error) {
 	return ErrUnavailable, "konnectd supports no keychain on " + runtime.GOOS + "; " +
-		"use the plaintext file store with --keychain=file", nil
+		"use the plaintext file store ('konnectd.keychain: file' in the config file's default profile, or 'konnectd serve --keychain=file')", nil
 }
 
 func promptPossible() bool { return false }
