@@ -515,3 +515,63 @@ func TestManyClients(t *testing.T) {
 		t.Fatalf("%d failures, first: %s", len(failures), failures[0])
 	}
 }
+
+// TestStopCommand: konnectd stop ends the daemon as SIGTERM does (a request
+// already running still gets its answer, the socket is removed, the
+// process exits 0), says so, and succeeds without starting one when none
+// runs.
+func TestStopCommand(t *testing.T) {
+	d := startDaemon(t, nil)
+	c, r := d.dialRaw(t)
+	// Requests start in arrival order: the probe's reply proves the slow
+	// one is running when the stop goes out.
+	fmt.Fprintln(c, `{"jsonrpc":"2.0","id":"slow","method":"jq/eval","params":{"expression":"reduce range(1500000) as $i (0; . + 1)"}}`)
+	fmt.Fprintln(c, `{"jsonrpc":"2.0","id":"probe","method":"daemon/status"}`)
+	var lines []string
+	for !strings.Contains(strings.Join(lines, ""), `"probe"`) {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("probe: %v (got %q)", err, lines)
+		}
+		lines = append(lines, line)
+	}
+
+	res := run(t, "", nil, "stop", "--socket", d.socket)
+	want := fmt.Sprintf("stopped konnectd (pid %d) on %s\n", d.cmd.Process.Pid, d.socket)
+	if res.code != 0 || res.stdout != want {
+		t.Fatalf("stop: %s\nwant stdout %q", res, want)
+	}
+	for !strings.Contains(strings.Join(lines, ""), `"slow"`) {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("the running request lost its answer: %v (got %q)", err, lines)
+		}
+		lines = append(lines, line)
+	}
+	if all := strings.Join(lines, ""); !strings.Contains(all, `"result":1500000`) {
+		t.Fatalf("slow request: %s", all)
+	}
+	select {
+	case <-d.exited:
+	case <-time.After(30 * time.Second):
+		t.Fatal("daemon still running after konnectd stop")
+	}
+	if d.err != nil {
+		t.Fatalf("daemon exit: %v\n%s", d.err, d.stderr)
+	}
+	if _, err := os.Lstat(d.socket); !os.IsNotExist(err) {
+		t.Fatalf("socket left behind: %v", err)
+	}
+	if logs := d.logs(); !strings.Contains(logs, "a client called daemon/stop") {
+		t.Fatalf("log does not say why it stopped:\n%s", logs)
+	}
+
+	// Nothing runs now: stop says so, succeeds, and starts nothing.
+	res = run(t, "", nil, "stop", "--socket", d.socket)
+	if res.code != 0 || res.stdout != "" || !strings.Contains(res.stderr, "no konnectd daemon is running on "+d.socket) {
+		t.Fatalf("second stop: %s", res)
+	}
+	if _, err := os.Lstat(d.socket); !os.IsNotExist(err) {
+		t.Fatalf("stop started a daemon: %v", err)
+	}
+}

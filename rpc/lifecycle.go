@@ -48,11 +48,32 @@ type Status struct {
 }
 
 func (s *Server) lifecycleMethods() []Method {
-	return []Method{
+	ms := []Method{
 		Func("initialize", s.initialize).AsOrdered(),
 		Func("shutdown", s.shutdown).AsOrdered(),
 		Func("daemon/status", s.status),
 	}
+	if s.opts.Stop != nil {
+		ms = append(ms, Func("daemon/stop", s.stop))
+	}
+	return ms
+}
+
+// StopResult is daemon/stop's result.
+type StopResult struct {
+	PID int `json:"pid"` // the daemon that is stopping
+}
+
+// stop ends the whole daemon, not just this connection (that is shutdown
+// and exit): after replying it drains every client's running requests, as
+// SIGTERM does, and removes the socket. The caller has passed the socket's
+// peer check like any other, and could have sent the daemon a signal.
+func (s *Server) stop(ctx context.Context, _ *NoParams) (*StopResult, error) {
+	if sess := SessionFrom(ctx); sess != nil {
+		s.log.Info("stop requested", "session", sess.ID, "client", sess.ClientName(), "peer_pid", sess.Peer.PID)
+	}
+	s.opts.Stop()
+	return &StopResult{PID: os.Getpid()}, nil
 }
 
 func (s *Server) initialize(ctx context.Context, p *InitializeParams) (*InitializeResult, error) {

@@ -27,6 +27,11 @@ type Options struct {
 	IdleTimeout  time.Duration // end Serve after this long with no client; 0 = never
 	DrainTimeout time.Duration // how long Serve waits for in-flight requests on shutdown; 10 s if 0
 	Version      string
+	// Stop, when set, is what daemon/stop calls to end the daemon: the
+	// serve command cancels the context Serve runs under, so a client's
+	// stop drains exactly as SIGTERM does. Without it there is no
+	// daemon/stop (an embedding program owns its own lifetime).
+	Stop func()
 }
 
 // Server answers JSON-RPC on any number of connections, stdio or socket,

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -492,5 +493,32 @@ func TestPerConnectionBoundAndOtherClients(t *testing.T) {
 	wantCode(t, rep, CodeRequestCancelled, "cancelled")
 	if id := <-started; id != "c" {
 		t.Fatalf("started %q, want c", id)
+	}
+}
+
+// TestDaemonStopOnlyWhenOwned: daemon/stop exists only when the program
+// that runs the server said how to stop it, and then calls that and
+// answers with the daemon's pid.
+func TestDaemonStopOnlyWhenOwned(t *testing.T) {
+	ts := startServer(t, Options{})
+	err := ts.dial(t).Call(context.Background(), "daemon/stop", nil, nil)
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeMethodNotFound {
+		t.Fatalf("daemon/stop without Options.Stop: %v", err)
+	}
+
+	stopped := make(chan struct{})
+	ts = startServer(t, Options{Stop: func() { close(stopped) }})
+	var res StopResult
+	if err := ts.dial(t).Call(context.Background(), "daemon/stop", nil, &res); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-stopped:
+	default:
+		t.Fatal("daemon/stop answered without calling Options.Stop")
+	}
+	if res.PID != os.Getpid() {
+		t.Fatalf("pid = %d, want %d", res.PID, os.Getpid())
 	}
 }

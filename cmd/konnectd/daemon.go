@@ -93,7 +93,7 @@ type daemon struct {
 	unsub   func()
 }
 
-func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions) (*daemon, error) {
+func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions, stop func()) (*daemon, error) {
 	svc, w, err := o.daemon.core(ctx, log)
 	if err != nil {
 		return nil, err
@@ -104,6 +104,7 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions) (*daemon,
 		IdleTimeout:  o.idleTimeout,
 		DrainTimeout: o.drainTimeout,
 		Version:      version.Version,
+		Stop:         stop,
 	},
 		rpc.JQMethods(jqEngine()),
 		rpc.ProfileMethods(svc),

@@ -40,6 +40,7 @@ talk to the running daemon and start one when none runs.`,
 		newLoginCmd(),
 		newLogoutCmd(),
 		newStatusCmd(),
+		newStopCmd(),
 	// subcommands are added here, one line each
 	)
 	return root

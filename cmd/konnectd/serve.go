@@ -86,8 +86,12 @@ func runServe(ctx context.Context, o *serveOptions) error {
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// daemon/stop ends the daemon the way a signal does: it cancels the
+	// context everything below runs under.
+	ctx, stopRequested := context.WithCancelCause(ctx)
+	defer stopRequested(nil)
 
-	d, err := newDaemon(ctx, log, o)
+	d, err := newDaemon(ctx, log, o, func() { stopRequested(errStopRequested) })
 	if err != nil {
 		return err
 	}
@@ -126,6 +130,9 @@ func runServe(ctx context.Context, o *serveOptions) error {
 	log.Info("stopped")
 	return err
 }
+
+// errStopRequested is the shutdown reason the log gives for daemon/stop.
+var errStopRequested = errors.New("a client called daemon/stop")
 
 // stdio joins stdin and stdout into one connection.
 type stdio struct{}
