@@ -72,7 +72,7 @@ func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"
 // Hints shared by every platform.
 const (
 	hintNotFound = "store one first, e.g. with konnectd login"
-	hintFileOpt  = "or opt in to the plaintext file store: 'konnectd.keychain: file' in the config file's default profile (read when the daemon starts), or 'konnectd serve --keychain=file'"
+	hintFileOpt  = "or opt in to the plaintext file store: 'konnectd.keychain: file' in the config file's default profile (then 'konnectd stop': a daemon reads it when it starts), or 'konnectd serve --keychain=file'"
 	hintTooLarge = "store a shorter secret"
 	hintTimeout  = "if a dialog asks to unlock your keychain, answer it; then retry"
 	hintPending  = "answer or dismiss the keychain's unlock prompt, then retry; restarting konnectd also clears it"
