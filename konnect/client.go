@@ -174,6 +174,12 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 				return nil
 			}
 			if err := decode(respBody, out); err != nil {
+				if k.creates {
+					// Konnect created it, but what it answered (the only copy
+					// of a token's secret) cannot be read: the caller must
+					// treat it as a create whose outcome it does not know.
+					return fmt.Errorf("%s: %w (the answer could not be read: %v)", k.op, ErrOutcomeUnknown, redact.Error(err))
+				}
 				return fmt.Errorf("%s: decode response: %w", k.op, err)
 			}
 			return nil

@@ -12,9 +12,9 @@ import (
 )
 
 // ErrOutcomeUnknown means a create request may have reached Konnect but no
-// answer came back. The client does not retry such a request (a retry could
+// answer came back, or one that could not be read. The client does not retry such a request (a retry could
 // mint a second token); the caller must look before trying again.
-var ErrOutcomeUnknown = errors.New("the request may have reached Konnect but no answer came back: " +
+var ErrOutcomeUnknown = errors.New("the request may have reached Konnect but no usable answer came back: " +
 	"the token or account may exist; list them to check before creating another")
 
 // InvalidParameter is one entry of a 400's invalid_parameters.

@@ -2,6 +2,8 @@ package konnect_test
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -104,4 +106,42 @@ func TestRedirectCannotCarryTheCredentialAway(t *testing.T) {
 		t.Fatalf("redirect to an untrusted host: %v", err)
 	}
 	noSecret(t, err.Error())
+}
+
+// TestCreateWithUnusableAnswer: Konnect said 201 but the answer cannot be
+// read, or lacks the secret. The token exists and its value is lost, so
+// the error must say "look before creating another" (ErrOutcomeUnknown)
+// rather than read like an ordinary failure, and the POST is sent once.
+func TestCreateWithUnusableAnswer(t *testing.T) {
+	for _, tc := range []struct{ name, body string }{
+		{"cut short", `{"id":"7664ab12-0000-4000-8000-000000000001","name":"ci","konnect_tok`},
+		{"no secret", `{"id":"7664ab12-0000-4000-8000-000000000001","name":"ci","token":""}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			posts := 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				posts++
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusCreated)
+				io.WriteString(w, tc.body)
+			}))
+			defer srv.Close()
+			c, err := konnect.New(konnect.Options{BaseURL: srv.URL, Token: "kpat_" + strings.Repeat("s", 49), MaxRetries: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.CreatePAT(context.Background(), "7f9fd312-0000-4000-8000-000000000001", konnect.PATRequest{Name: "ci", TTLSeconds: 86400})
+			if !errors.Is(err, konnect.ErrOutcomeUnknown) {
+				t.Fatalf("PAT: err = %v, want ErrOutcomeUnknown", err)
+			}
+			_, err = c.CreateSPAT(context.Background(), "a1b2c3d4-0001-4000-8000-000000000001", "ci", time.Now().Add(48*time.Hour))
+			if !errors.Is(err, konnect.ErrOutcomeUnknown) {
+				t.Fatalf("SPAT: err = %v, want ErrOutcomeUnknown", err)
+			}
+			if posts != 2 {
+				t.Fatalf("%d POSTs for two creates: a create with an answer was sent again", posts)
+			}
+			noSecret(t, err.Error())
+		})
+	}
 }

@@ -3,6 +3,7 @@ package konnect
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -35,6 +36,9 @@ func (c *Client) CreatePAT(ctx context.Context, userID string, r PATRequest) (*P
 	var p PATCreated
 	if err := c.do(ctx, call{op: op, method: http.MethodPost, path: patPath(userID), body: r, creates: true}, &p); err != nil {
 		return nil, err
+	}
+	if p.Token == "" {
+		return nil, missingSecret(op, p.ID)
 	}
 	return &p, nil
 }
@@ -85,6 +89,9 @@ func (c *Client) CreateSPAT(ctx context.Context, accountID, name string, expires
 	if err != nil {
 		return nil, err
 	}
+	if s.Token == "" {
+		return nil, missingSecret("Failed to create system account access token", s.ID)
+	}
 	return &s, nil
 }
 
@@ -103,4 +110,12 @@ func (c *Client) GetSPAT(ctx context.Context, accountID, tokenID string) (*SPAT,
 func (c *Client) DeleteSPAT(ctx context.Context, accountID, tokenID string) error {
 	return c.do(ctx, call{op: "Failed to delete system account access token", method: http.MethodDelete,
 		path: spatPath(accountID) + "/" + url.PathEscape(tokenID)}, nil)
+}
+
+// missingSecret is a create that succeeded without the secret in its
+// answer: the token exists, but nobody will ever see its value. It wraps
+// ErrOutcomeUnknown so callers give the same "look before you create
+// another" advice; deleting the token is the way out.
+func missingSecret(op, id string) error {
+	return fmt.Errorf("%s: %w (Konnect answered without the token's secret; the token %q exists and can only be deleted)", op, ErrOutcomeUnknown, id)
 }
