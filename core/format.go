@@ -19,6 +19,9 @@ type Format struct {
 // Text is the result of a method called with a format.
 type Text struct {
 	Text string `json:"text"`
+	// Warnings are for a person, not for the output: the CLI prints them
+	// to stderr, so a script reading stdout sees exactly kongctl's text.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // formatter renders one method's answer; a nil formatter returns values

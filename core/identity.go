@@ -43,6 +43,9 @@ type ListMeta struct {
 	Total       int    `json:"total"`
 	Returned    int    `json:"returned"`
 	LocalFilter string `json:"local_filter,omitempty"`
+	// Warnings explain an answer that may not be what was meant: a
+	// filter on a field none of the candidates has (see unseenWarnings).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Me is kongctl's get me: the token's user. Without a format the answer is
@@ -179,12 +182,31 @@ func listIdentity[T any](ctx context.Context, s *Service, c Caller, q ListQuery,
 	for _, it := range page.Items {
 		items = append(items, raw(it))
 	}
+	warnings := unseenWarnings(page.Unseen)
 	if fm != nil {
-		return fm.render(ctx, listing(items))
+		res, err := fm.render(ctx, listing(items))
+		if t, ok := res.(Text); ok {
+			t.Warnings = warnings
+			res = t
+		}
+		return res, err
 	}
-	l := &List{Data: items, Meta: ListMeta{Total: page.Total, Returned: len(items)}}
+	l := &List{Data: items, Meta: ListMeta{Total: page.Total, Returned: len(items), Warnings: warnings}}
 	if len(page.Local) > 0 {
 		l.Meta.LocalFilter = page.Local.String()
 	}
 	return l, nil
+}
+
+// unseenWarnings words konnect.Page.Unseen for people: Konnect refuses a
+// filter on a field it does not know, but konnectd evaluates what Konnect
+// cannot filter on itself, and a misspelt field there just matches
+// nothing. Without a word, "No resources found." would look like an
+// answer.
+func unseenWarnings(fields []string) []string {
+	var out []string
+	for _, f := range fields {
+		out = append(out, fmt.Sprintf("filter field %q: none of the items Konnect returned has it, so the filter matched nothing; check its name", f))
+	}
+	return out
 }

@@ -166,6 +166,32 @@ func TestIdentityFilteringDocExamples(t *testing.T) {
 	}
 }
 
+// TestIdentityFilterOnUnknownField: Konnect would refuse a filter on a
+// field it does not know; konnectd evaluates it locally, so a misspelt
+// field matches nothing and the answer says why: a warning on stderr
+// (stdout stays kongctl's) and in the JSON result's meta. A real field
+// that matches nothing gets no warning.
+func TestIdentityFilterOnUnknownField(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	w.login("default")
+	r := w.cli("", nil, "get", "users", "--filter", "filter[emial][contains]=cruz")
+	if r.code != 0 || r.stdout != "No resources found.\n" ||
+		!strings.Contains(r.stderr, `Warning: filter field "emial": none of the items Konnect returned has it`) {
+		t.Fatalf("misspelt field: %s", r)
+	}
+	var l core.List
+	if err := w.call("identity/listUsers", map[string]any{"filter": map[string]any{"emial": "x"}}, &l); err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Data) != 0 || len(l.Meta.Warnings) != 1 || !strings.Contains(l.Meta.Warnings[0], `"emial"`) {
+		t.Fatalf("misspelt field over RPC: %+v", l.Meta)
+	}
+	r = w.cli("", nil, "get", "users", "--filter", "filter[email][contains]=nobody-here")
+	if r.code != 0 || r.stdout != "No resources found.\n" || r.stderr != "" {
+		t.Fatalf("a real field matching nothing: %s", r)
+	}
+}
+
 func TestIdentityErrors(t *testing.T) {
 	w := newWorld(t, worldOptions{})
 	var e *rpc.Error

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -215,6 +216,49 @@ func (f Filter) Match(raw []byte) bool {
 		}
 	}
 	return true
+}
+
+// presenceFields lists, once each, the fields of f's conditions that
+// need the field to be there (all but exists).
+func (f Filter) presenceFields() []string {
+	var out []string
+	for _, c := range f {
+		if c.Op != OpExists && !slices.Contains(out, c.Field) {
+			out = append(out, c.Field)
+		}
+	}
+	return out
+}
+
+// stillUnseen returns the fields of unseen that the JSON object raw does
+// not have either. It decodes raw again, but only until every field has
+// turned up, which is usually the first item.
+func stillUnseen(unseen []string, raw []byte) []string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var obj map[string]any
+	if dec.Decode(&obj) != nil {
+		return unseen
+	}
+	out := unseen[:0:0]
+	for _, field := range unseen {
+		if !hasField(obj, field) {
+			out = append(out, field)
+		}
+	}
+	return out
+}
+
+// hasField is lookup's path walk without its view of null: a field that
+// is there with a null value (a PAT never used: last_used_at) is a field
+// the server knows, not a misspelt one.
+func hasField(obj map[string]any, field string) bool {
+	if _, ok := obj[field]; ok {
+		return true
+	}
+	head, rest, dotted := strings.Cut(field, ".")
+	sub, ok := obj[head].(map[string]any)
+	return dotted && ok && hasField(sub, rest)
 }
 
 // lookup finds a field, reaching into objects along a dotted path.

@@ -134,3 +134,41 @@ func TestParseFilterRejects(t *testing.T) {
 		t.Errorf("String() = %s", s)
 	}
 }
+
+// TestUnseenFields: a locally evaluated condition on a field that no
+// candidate has (a typo, as Konnect would have refused it) is reported,
+// while a field that is there, with a null value or in a nested object,
+// or an exists condition, is not.
+func TestUnseenFields(t *testing.T) {
+	r := newRig(t, emulator.Options{}, konnect.Options{})
+	for _, tc := range []struct {
+		filter string
+		unseen []string
+	}{
+		{"filter[emial][contains]=x", []string{"emial"}},
+		{"filter[full_name][contains]=Cruz&filter[nmae]=Alex&filter[nmae][contains]=A", []string{"nmae"}},
+		{"filter[name]=Nobody", nil},             // a field that is there, matching nothing
+		{"filter[email][gt]=A", nil},             // pushed down or not, a real field
+		{`filter[nope]`, nil},                    // exists: absence is the answer asked for
+		{"filter[full_name][contains]=Zed", nil}, // pushed down: Konnect answered nothing
+	} {
+		t.Run(tc.filter, func(t *testing.T) {
+			page, err := r.client.ListUsers(context.Background(), konnect.ListOptions{Filter: mustFilter(t, tc.filter)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(page.Unseen, tc.unseen) {
+				t.Errorf("unseen = %q, want %q", page.Unseen, tc.unseen)
+			}
+		})
+	}
+	// A team's labels are a nested object: labels.env is a field.
+	page, err := r.client.ListTeams(context.Background(), konnect.ListOptions{Filter: mustFilter(t, "filter[labels.env][lt]=a")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Unseen) != 0 {
+		t.Errorf("labels.env reported unseen: %q", page.Unseen)
+	}
+	r.clean(t)
+}

@@ -33,6 +33,11 @@ type Page[T any] struct {
 	// Pushed is the query sent; Local the conditions evaluated here.
 	Pushed url.Values
 	Local  Filter
+	// Unseen names the fields of local conditions that not one candidate
+	// had (exists conditions aside). Konnect refuses a filter on a field
+	// it does not know; evaluated here, such a filter (a typo, say) would
+	// quietly match nothing, so the caller can say why instead.
+	Unseen []string
 }
 
 // listPage is one page on the wire. Identity collections carry
@@ -195,9 +200,13 @@ func list[T any, PT interface {
 	if n := countItems(pages, o.Limit); n > 0 {
 		out.Items = make([]T, 0, n)
 	}
+	unseen := local.presenceFields()
 	for _, p := range pages {
 		typed, _ := p.items.([]T)
 		for i, raw := range p.Data {
+			if len(unseen) > 0 {
+				unseen = stillUnseen(unseen, raw)
+			}
 			if !o.Filter.Match(raw) {
 				continue
 			}
@@ -218,6 +227,9 @@ func list[T any, PT interface {
 	}
 	if !known {
 		out.Total = len(out.Items)
+	}
+	if len(unseen) > 0 && countItems(pages, 0) > 0 {
+		out.Unseen = unseen
 	}
 	return out, nil
 }

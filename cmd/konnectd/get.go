@@ -177,8 +177,7 @@ func runGet(cmd *cobra.Command, o *verbOptions, method string, params map[string
 	if err != nil {
 		return verbFailure(cmd, err)
 	}
-	_, err = io.WriteString(cmd.OutOrStdout(), res.Text)
-	return err
+	return writeText(cmd, cmd.OutOrStdout(), res)
 }
 
 // progressLine rewrites one terminal line with $/progress counts.

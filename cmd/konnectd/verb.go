@@ -96,7 +96,16 @@ func runVerb(ctx context.Context, cmd *cobra.Command, o *verbOptions, method str
 		keepCreated(err, out)
 		return verbFailure(cmd, err)
 	}
-	_, err = io.WriteString(out, res.Text)
+	return writeText(cmd, out, res)
+}
+
+// writeText writes the daemon's {text} to out, and its warnings, which
+// are for a person and not part of kongctl's output, to stderr.
+func writeText(cmd *cobra.Command, out io.Writer, res core.Text) error {
+	_, err := io.WriteString(out, res.Text)
+	for _, w := range res.Warnings {
+		fmt.Fprintln(cmd.ErrOrStderr(), "Warning:", w)
+	}
 	return err
 }
 

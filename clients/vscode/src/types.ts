@@ -78,7 +78,7 @@ export interface RotateResult {
 
 export interface Listing<T> {
   data: T[];
-  meta?: { total: number; returned: number };
+  meta?: { total: number; returned: number; warnings?: string[] };
 }
 
 export interface Team {

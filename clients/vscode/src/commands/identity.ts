@@ -81,6 +81,10 @@ export async function find(ctx: Ctx, kind: Kind, args: FindArgs = {}): Promise<{
       await vscode.env.clipboard.writeText(chosen.detail);
       void vscode.window.showInformationMessage(`Konnect: copied the id of ${chosen.label}.`);
     }
+  } else if (list.meta?.warnings?.length) {
+    // The daemon says why nothing matched (a filter on a field no item
+    // has: usually a typo); that beats a bare "no match".
+    void vscode.window.showWarningMessage(`Konnect: no ${kind} matched. ${list.meta.warnings.join(' ')}`);
   } else if (list.data.length === 0) {
     void vscode.window.showInformationMessage(`Konnect: no ${kind} match ${filter || 'the listing'}.`);
   }

@@ -189,6 +189,14 @@ test('Find Teams with a filter the emulator rejects or accepts reports either wa
   assert.equal(res.count, 0, JSON.stringify(res));
 });
 
+test('Find Users with a filter on a field no user has says so', async () => {
+  const before = ui.messages.length;
+  const res = await run('konnect.findUsers', { filter: 'filter[emial][contains]=cruz', pick: false });
+  assert.equal(res.count, 0, JSON.stringify(res));
+  const warn = ui.messages.slice(before).find((m) => m.level === 'warn');
+  assert.ok(warn && warn.text.includes('"emial"'), JSON.stringify(ui.messages.slice(before)));
+});
+
 test('Run jq on the active JSON editor opens the result', async () => {
   ui.activeTextEditor = {
     document: { getText: () => '{"users":[{"name":"a"},{"name":"b"}]}', uri: 'file:///x.json' },
