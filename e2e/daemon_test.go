@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -574,4 +575,50 @@ func TestStopCommand(t *testing.T) {
 	if _, err := os.Lstat(d.socket); !os.IsNotExist(err) {
 		t.Fatalf("stop started a daemon: %v", err)
 	}
+}
+
+// TestDaemonOfAnotherVersionIsNamed: after an upgrade, the daemon still
+// running is the old binary. Client commands say so on stderr (stdout
+// untouched) and name the remedy; konnectd stop ends it without the
+// warning, and the daemon the next command starts is quiet.
+func TestDaemonOfAnotherVersionIsNamed(t *testing.T) {
+	old := filepath.Join(t.TempDir(), "konnectd-old")
+	_, file, _, _ := runtime.Caller(0)
+	build := exec.Command("go", "build", "-ldflags", "-X github.com/konnectd/konnectd/internal/version.Version=v0.0.1-old", "-o", old, "./cmd/konnectd")
+	build.Dir = filepath.Dir(filepath.Dir(file))
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build the old konnectd: %v\n%s", err, out)
+	}
+	sock := filepath.Join(sockDir(t), "konnectd.sock")
+	d := exec.Command(old, "serve", "--socket", sock, "--log-file", filepath.Join(filepath.Dir(filepath.Dir(sock)), "old.log"))
+	if err := d.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- d.Wait() }()
+	t.Cleanup(func() { d.Process.Kill() })
+
+	var r result
+	for end := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if r = run(t, "", nil, "call", "--no-start", "--socket", sock, "daemon/status", "--jq", ".version", "-r"); r.code == 0 || time.Now().After(end) {
+			break
+		}
+	}
+	if r.code != 0 || r.stdout != "v0.0.1-old\n" ||
+		!strings.Contains(r.stderr, "Warning: the running daemon is konnectd v0.0.1-old and this is dev; 'konnectd stop' ends it") {
+		t.Fatalf("call on an old daemon: %s", r)
+	}
+	if r = run(t, "", nil, "stop", "--socket", sock); r.code != 0 || r.stderr != "" {
+		t.Fatalf("stop: %s", r)
+	}
+	select {
+	case <-exited:
+	case <-time.After(30 * time.Second):
+		t.Fatal("old daemon still running after konnectd stop")
+	}
+	// The next command starts this version's daemon: no warning.
+	if r = run(t, "", nil, "call", "--socket", sock, "daemon/status", "--jq", ".version", "-r"); r.code != 0 || r.stdout != "dev\n" || r.stderr != "" {
+		t.Fatalf("call after stop: %s", r)
+	}
+	run(t, "", nil, "stop", "--socket", sock)
 }

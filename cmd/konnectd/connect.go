@@ -156,11 +156,22 @@ func kongctlEnv() map[string]string {
 	return env
 }
 
-// initialize introduces a CLI client to the daemon.
+// initialize introduces a CLI client to the daemon. A daemon of another
+// version (started before an upgrade, and still serving) gets a warning on
+// stderr that says how to replace it, except for completion, whose stderr
+// a shell may show mid-line, and for stop, which is the remedy.
 func initialize(ctx context.Context, c *rpc.Client, name, profile string) error {
-	return c.Call(ctx, "initialize", rpc.InitializeParams{
+	var res rpc.InitializeResult
+	err := c.Call(ctx, "initialize", rpc.InitializeParams{
 		ClientInfo: &rpc.ClientInfo{Name: name, Version: version.Version},
 		Profile:    profile,
 		Env:        kongctlEnv(),
-	}, nil)
+	}, &res)
+	if err != nil {
+		return err
+	}
+	if v := res.ServerInfo.Version; v != version.Version && name != "konnectd-completion" && name != "konnectd-stop" {
+		fmt.Fprintf(os.Stderr, "Warning: the running daemon is konnectd %s and this is %s; 'konnectd stop' ends it, and the next command starts this one\n", v, version.Version)
+	}
+	return nil
 }
