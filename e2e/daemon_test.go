@@ -345,35 +345,40 @@ func TestIdleTimeoutRemovesSocket(t *testing.T) {
 // gets its answer, and the socket is removed.
 func TestSIGTERMDrains(t *testing.T) {
 	d := startDaemon(t, nil)
-	c, r := d.dialRaw(t)
-	// Requests start in arrival order, so the probe's reply proves the slow
-	// one is running (or done) when the signal goes out; a sleep would
-	// only make that likely.
-	fmt.Fprintln(c, `{"jsonrpc":"2.0","id":"slow","method":"jq/eval","params":{"expression":"reduce range(1500000) as $i (0; . + 1)"}}`)
-	fmt.Fprintln(c, `{"jsonrpc":"2.0","id":"probe","method":"daemon/status"}`)
-	var lines []string
-	for !strings.Contains(strings.Join(lines, ""), `"probe"`) {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			t.Fatalf("before SIGTERM: %v (%q)", err, lines)
-		}
-		lines = append(lines, line)
-	}
+	slowAnswer := runningSlowRequest(t, d)
 	d.cmd.Process.Signal(syscall.SIGTERM)
-	for !strings.Contains(strings.Join(lines, ""), `"slow"`) {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			t.Fatalf("no reply during drain: %v", err)
-		}
-		lines = append(lines, line)
-	}
-	if all := strings.Join(lines, ""); !strings.Contains(all, `"id":"slow","result":1500000`) {
+	if all := slowAnswer(); !strings.Contains(all, `"id":"slow","result":1500000`) {
 		t.Fatalf("in-flight request during drain: %s", all)
 	}
 	<-d.exited
 	if _, err := os.Stat(d.socket); !os.IsNotExist(err) {
 		t.Fatalf("socket left behind: %v", err)
 	}
+}
+
+// runningSlowRequest sends d a jq/eval that takes a while and returns once
+// it is running, with a function that reads until its answer has come and
+// returns every line read. Requests start in arrival order, so a probe's
+// reply proves the slow one is running (or done); a sleep would only make
+// that likely.
+func runningSlowRequest(t *testing.T, d *daemon) (slowAnswer func() string) {
+	t.Helper()
+	c, r := d.dialRaw(t)
+	fmt.Fprintln(c, `{"jsonrpc":"2.0","id":"slow","method":"jq/eval","params":{"expression":"reduce range(1500000) as $i (0; . + 1)"}}`)
+	fmt.Fprintln(c, `{"jsonrpc":"2.0","id":"probe","method":"daemon/status"}`)
+	var lines []string
+	readUntil := func(id string) string {
+		for !strings.Contains(strings.Join(lines, ""), `"id":"`+id+`"`) {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				t.Fatalf("waiting for the answer to %q: %v (read %q)", id, err, lines)
+			}
+			lines = append(lines, line)
+		}
+		return strings.Join(lines, "")
+	}
+	readUntil("probe")
+	return func() string { return readUntil("slow") }
 }
 
 // TestStdioSIGTERMDrains: a stdio daemon told to stop still answers the
@@ -523,34 +528,14 @@ func TestManyClients(t *testing.T) {
 // runs.
 func TestStopCommand(t *testing.T) {
 	d := startDaemon(t, nil)
-	c, r := d.dialRaw(t)
-	// Requests start in arrival order: the probe's reply proves the slow
-	// one is running when the stop goes out.
-	fmt.Fprintln(c, `{"jsonrpc":"2.0","id":"slow","method":"jq/eval","params":{"expression":"reduce range(1500000) as $i (0; . + 1)"}}`)
-	fmt.Fprintln(c, `{"jsonrpc":"2.0","id":"probe","method":"daemon/status"}`)
-	var lines []string
-	for !strings.Contains(strings.Join(lines, ""), `"probe"`) {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			t.Fatalf("probe: %v (got %q)", err, lines)
-		}
-		lines = append(lines, line)
-	}
-
+	slowAnswer := runningSlowRequest(t, d)
 	res := run(t, "", nil, "stop", "--socket", d.socket)
 	want := fmt.Sprintf("stopped konnectd (pid %d) on %s\n", d.cmd.Process.Pid, d.socket)
 	if res.code != 0 || res.stdout != want {
 		t.Fatalf("stop: %s\nwant stdout %q", res, want)
 	}
-	for !strings.Contains(strings.Join(lines, ""), `"slow"`) {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			t.Fatalf("the running request lost its answer: %v (got %q)", err, lines)
-		}
-		lines = append(lines, line)
-	}
-	if all := strings.Join(lines, ""); !strings.Contains(all, `"result":1500000`) {
-		t.Fatalf("slow request: %s", all)
+	if all := slowAnswer(); !strings.Contains(all, `"id":"slow","result":1500000`) {
+		t.Fatalf("the running request lost its answer: %s", all)
 	}
 	select {
 	case <-d.exited:
