@@ -47,8 +47,8 @@ konnectd.service' to keep it stopped.`,
 }
 
 func runStop(ctx context.Context, o *stopOptions, stdout, stderr io.Writer) error {
-	client := &clientOptions{socket: o.socket, noStart: true, timeout: o.wait}
-	path := client.socketPath()
+	// Dial, not connect: stopping must never start a daemon.
+	path := (&clientOptions{socket: o.socket}).socketPath()
 	c, err := rpc.Dial(ctx, path, nil)
 	if err != nil {
 		if daemonAbsent(err) {
