@@ -522,3 +522,27 @@ func TestDaemonStopOnlyWhenOwned(t *testing.T) {
 		t.Fatalf("pid = %d, want %d", res.PID, os.Getpid())
 	}
 }
+
+// TestIdleTimeoutZeroNeverEnds: IdleTimeout 0 means no idle limit, not an
+// immediate one. "Never" cannot be waited out; this checks that a server
+// with no client outlives a connect-and-leave by clearly longer than the
+// 100 ms limit of the test above, and that no idle timer was armed.
+func TestIdleTimeoutZeroNeverEnds(t *testing.T) {
+	ts := startServer(t, Options{IdleTimeout: 0})
+	ts.dial(t).Close()
+	select {
+	case err := <-ts.done:
+		ts.done <- err // for Cleanup
+		t.Fatalf("server with IdleTimeout 0 stopped: %v", err)
+	case <-time.After(500 * time.Millisecond):
+	}
+	ts.mu.Lock()
+	armed := ts.idleTimer != nil
+	ts.mu.Unlock()
+	if armed {
+		t.Fatal("IdleTimeout 0 armed an idle timer")
+	}
+	if err := ts.dial(t).Call(context.Background(), "daemon/status", nil, nil); err != nil {
+		t.Fatalf("server with IdleTimeout 0 after idling: %v", err)
+	}
+}
