@@ -7,7 +7,7 @@ LDFLAGS := -X $(PKG)/internal/version.Version=$(VERSION) -X $(PKG)/internal/vers
 BIN     := bin/konnectd
 FUZZTIME ?= 10s
 
-.PHONY: all build demo test unit fuzz bench vet clean test-mcp vsix test-vscode
+.PHONY: all build demo test deps unit fuzz bench vet clean test-mcp vsix test-vscode
 
 all: build
 
@@ -18,8 +18,12 @@ build:
 demo: build
 	scripts/demo.sh $(BIN)
 
-## test: every test, as CI runs it (installs Debian packages it needs when run as root)
-test: vet cross unit fuzz test-mcp test-vscode
+## test: every test, as CI runs it (installs the Debian packages it needs when run as root)
+test: deps vet cross unit fuzz test-mcp test-vscode
+
+## deps: the Debian packages the tests use (scripts/deps.sh: installs what is missing as root, else names it)
+deps:
+	scripts/deps.sh
 
 vet:
 	$(GO) vet ./...
