@@ -142,12 +142,27 @@ func (e *Engine) EvalRaw(ctx context.Context, expr string, input any) (string, e
 // so integers beyond 2^53 lose precision exactly as they do in kongctl),
 // after checking it against MaxInput.
 func (e *Engine) DecodeInput(data []byte) (any, error) {
+	return e.decodeInput(data, false)
+}
+
+// decodeInput is DecodeInput; checked says json.Valid has already accepted
+// data, so it need not be checked again.
+func (e *Engine) decodeInput(data []byte, checked bool) (any, error) {
 	if n := int64(len(data)); n > e.limits.MaxInput {
 		return nil, newError(ErrLimit, fmt.Sprintf("jq input is too large (%d bytes, limit %d)", n, e.limits.MaxInput))
 	}
 	// bytes, not strings: converting would copy the whole input first.
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, newError(ErrInput, "jq input is empty, cannot apply jq filter")
+	}
+	// Validating first and then decoding with decodeChecked takes about a
+	// third of json.Unmarshal's time on a large document; whatever
+	// decodeChecked leaves to encoding/json (and invalid input, for the
+	// error message) goes through json.Unmarshal as before.
+	if checked || json.Valid(data) {
+		if v, ok := decodeChecked(data); ok {
+			return v, nil
+		}
 	}
 	var v any
 	if err := json.Unmarshal(data, &v); err != nil {
@@ -159,10 +174,22 @@ func (e *Engine) DecodeInput(data []byte) (any, error) {
 // EvalJSON is DecodeInput followed by Eval. The expression is compiled first
 // so a bad expression is reported even when the input is bad too.
 func (e *Engine) EvalJSON(ctx context.Context, expr string, input []byte) (any, error) {
+	return e.evalJSON(ctx, expr, input, false)
+}
+
+// EvalCheckedJSON is EvalJSON for input that json.Valid has already
+// accepted, as the RPC layer has every message it hands on: it skips
+// a second validation pass (about 5 ms on 1 MiB). Given invalid input its
+// results are unspecified, though it does not panic.
+func (e *Engine) EvalCheckedJSON(ctx context.Context, expr string, input []byte) (any, error) {
+	return e.evalJSON(ctx, expr, input, true)
+}
+
+func (e *Engine) evalJSON(ctx context.Context, expr string, input []byte, checked bool) (any, error) {
 	if _, err := e.Compile(expr); err != nil {
 		return nil, err
 	}
-	v, err := e.DecodeInput(input)
+	v, err := e.decodeInput(input, checked)
 	if err != nil {
 		return nil, err
 	}
@@ -171,10 +198,20 @@ func (e *Engine) EvalJSON(ctx context.Context, expr string, input []byte) (any, 
 
 // EvalJSONRaw is DecodeInput followed by EvalRaw.
 func (e *Engine) EvalJSONRaw(ctx context.Context, expr string, input []byte) (string, error) {
+	return e.evalJSONRaw(ctx, expr, input, false)
+}
+
+// EvalCheckedJSONRaw is EvalJSONRaw for input json.Valid has already
+// accepted; see EvalCheckedJSON.
+func (e *Engine) EvalCheckedJSONRaw(ctx context.Context, expr string, input []byte) (string, error) {
+	return e.evalJSONRaw(ctx, expr, input, true)
+}
+
+func (e *Engine) evalJSONRaw(ctx context.Context, expr string, input []byte, checked bool) (string, error) {
 	if _, err := e.Compile(expr); err != nil {
 		return "", err
 	}
-	v, err := e.DecodeInput(input)
+	v, err := e.decodeInput(input, checked)
 	if err != nil {
 		return "", err
 	}
