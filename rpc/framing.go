@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/konnectd/konnectd/internal/jsonwalk"
 )
 
 // Framing is how messages are delimited on a connection.
@@ -336,22 +338,27 @@ func decodeMessage(frame []byte, v any, results *resultStash, params *paramsHand
 		}
 		return &frameError{code: CodeInvalidRequest, msg: "invalid request: batch requests are not supported; send one message at a time"}
 	}
-	// One pass both validates the JSON and reads the envelope; a large
-	// message is scanned as few times as possible.
+	// A valid message is checked by json.Valid (no allocations) and its
+	// envelope sliced out by a walk over the checked bytes; anything else,
+	// and any envelope the walk cannot read exactly as encoding/json would,
+	// takes json.Unmarshal, whose errors are the ones reported.
 	var env envelope
-	if err := json.Unmarshal(trimmed, &env); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) || len(trimmed) == 0 {
-			msg := "parse error: unexpected end of JSON input"
-			if se != nil {
-				msg = "parse error: " + se.Error()
+	if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) || !walkEnvelope(trimmed, &env) {
+		env = envelope{}
+		if err := json.Unmarshal(trimmed, &env); err != nil {
+			var se *json.SyntaxError
+			if errors.As(err, &se) || len(trimmed) == 0 {
+				msg := "parse error: unexpected end of JSON input"
+				if se != nil {
+					msg = "parse error: " + se.Error()
+				}
+				return &frameError{code: CodeParseError, msg: msg}
 			}
-			return &frameError{code: CodeParseError, msg: msg}
+			if trimmed[0] != '{' {
+				return &frameError{code: CodeInvalidRequest, msg: "invalid request: a message must be a JSON object"}
+			}
+			return &frameError{code: CodeInvalidRequest, msg: "invalid request: " + err.Error()}
 		}
-		if trimmed[0] != '{' {
-			return &frameError{code: CodeInvalidRequest, msg: "invalid request: a message must be a JSON object"}
-		}
-		return &frameError{code: CodeInvalidRequest, msg: "invalid request: " + err.Error()}
 	}
 	if trimmed[0] != '{' {
 		return &frameError{code: CodeInvalidRequest, msg: "invalid request: a message must be a JSON object"}
@@ -387,6 +394,60 @@ func decodeMessage(frame []byte, v any, results *resultStash, params *paramsHand
 		return fail(err.Error())
 	}
 	return nil
+}
+
+// twoPointZero is what "jsonrpc" must hold, as raw JSON.
+var twoPointZero = "2.0"
+
+// walkEnvelope fills env from msg, a JSON object json.Valid accepted, the
+// way json.Unmarshal(msg, env) would, without a second scanner pass and
+// without copying the members (a request's params were 1 MiB for
+// jq/eval). It reports false, leaving the work to json.Unmarshal, for
+// anything where the two could differ: a key that is not plain ASCII
+// (escapes, or letters encoding/json folds), a field given twice, or a
+// "jsonrpc" that is neither "2.0" nor null (json.Unmarshal's type error,
+// or its unescaping, is then what the client reads).
+func walkEnvelope(msg []byte, env *envelope) bool {
+	var seen [6]bool
+	return jsonwalk.Object(msg, func(m jsonwalk.Member) bool {
+		if !m.Plain() {
+			return false
+		}
+		var f int
+		var dst *json.RawMessage
+		switch {
+		case bytes.EqualFold(m.Key, []byte("jsonrpc")):
+			f = 0
+		case bytes.EqualFold(m.Key, []byte("id")):
+			f, dst = 1, &env.ID
+		case bytes.EqualFold(m.Key, []byte("method")):
+			f, dst = 2, &env.Method
+		case bytes.EqualFold(m.Key, []byte("params")):
+			f, dst = 3, &env.Params
+		case bytes.EqualFold(m.Key, []byte("result")):
+			f, dst = 4, &env.Result
+		case bytes.EqualFold(m.Key, []byte("error")):
+			f, dst = 5, &env.Error
+		default:
+			return true // ignored, as encoding/json ignores unknown fields
+		}
+		if seen[f] {
+			return false
+		}
+		seen[f] = true
+		if dst != nil {
+			*dst = m.Value
+			return true
+		}
+		switch string(m.Value) {
+		case `"2.0"`:
+			env.JSONRPC = &twoPointZero
+			return true
+		case "null":
+			return true
+		}
+		return false
+	})
 }
 
 // validID returns the raw id when it is a legal JSON-RPC id, nil otherwise.

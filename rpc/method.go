@@ -49,6 +49,17 @@ func (m Method) AsOrdered() Method { m.Ordered = true; return m }
 // NoParams is the params type of methods that take none.
 type NoParams struct{}
 
+// walkDecoder is a params type that can read the params of the usual,
+// simple request from the checked bytes itself (see JQParams.walkDecode)
+// instead of the strict decoder's two scanner passes. Method params have
+// always been through json.Valid (decodeMessage), which walkDecode relies
+// on. It reports false, having changed nothing, whenever the strict
+// decoder could see the params differently or would refuse them; the
+// strict decoder then runs and its errors are the ones clients read.
+type walkDecoder interface {
+	walkDecode(raw []byte) bool
+}
+
 func decodeParams(raw json.RawMessage, v any) error {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
@@ -56,6 +67,9 @@ func decodeParams(raw json.RawMessage, v any) error {
 	}
 	if raw[0] != '{' {
 		return InvalidParams("params must be an object with named fields")
+	}
+	if f, ok := v.(walkDecoder); ok && f.walkDecode(raw) {
+		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
