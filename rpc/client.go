@@ -151,12 +151,20 @@ func marshalParams(params any) ([]byte, error) {
 }
 
 // compactAsMarshalled reports whether json.Marshal's compaction would
-// leave b as it is, given b is valid JSON: no whitespace outside strings
-// (inside them, valid JSON only has raw spaces) and nothing it escapes.
+// leave b as it is, given b is valid JSON: nothing it escapes (<, >, &,
+// U+2028, U+2029) and no whitespace outside strings (inside them, valid
+// JSON only has raw spaces). The loop skips ordinary bytes through a
+// table; on invalid JSON its answer does not matter, json.Valid decides.
 func compactAsMarshalled(b []byte) bool {
 	inString := false
 	for i := 0; i < len(b); i++ {
-		switch c := b[i]; c {
+		for i < len(b) && !compactSpecial[b[i]] {
+			i++
+		}
+		if i == len(b) {
+			break
+		}
+		switch b[i] {
 		case '<', '>', '&', '\t', '\n', '\r':
 			return false
 		case 0xE2: // U+2028 and U+2029 are E2 80 A8 and E2 80 A9
@@ -177,3 +185,11 @@ func compactAsMarshalled(b []byte) bool {
 	}
 	return true
 }
+
+// compactSpecial marks the bytes compactAsMarshalled must look at.
+var compactSpecial = func() (t [256]bool) {
+	for _, c := range []byte("<>&\t\n\r \\\"\xe2") {
+		t[c] = true
+	}
+	return t
+}()

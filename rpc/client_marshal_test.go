@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
+
+	"github.com/konnectd/konnectd/internal/benchdata"
 )
 
 // marshalSeeds are raw params where marshalParams could differ from
@@ -49,4 +51,27 @@ func FuzzMarshalParams(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) { checkMarshalParams(t, b) })
+}
+
+func BenchmarkMarshalParams(b *testing.B) {
+	params, _ := json.Marshal(map[string]any{"expression": benchdata.Expression, "input": json.RawMessage(benchdata.Users(1 << 20))})
+	raw := json.RawMessage(params)
+	b.SetBytes(int64(len(raw)))
+	b.Run("compactAsMarshalled", func(b *testing.B) {
+		for b.Loop() {
+			if !compactAsMarshalled(raw) {
+				b.Fatal("not compact")
+			}
+		}
+	})
+	b.Run("marshalParams", func(b *testing.B) {
+		for b.Loop() {
+			marshalParams(&raw)
+		}
+	})
+	b.Run("json.Marshal", func(b *testing.B) {
+		for b.Loop() {
+			json.Marshal(&raw)
+		}
+	})
 }
