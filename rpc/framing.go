@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -133,26 +134,51 @@ func (s *stream) WriteObject(obj any) error {
 		return err
 	}
 	if s.out != nil {
-		body = s.out.restore(body)
+		return s.writeFrame(s.out.restore(body)...)
 	}
 	return s.writeFrame(body)
 }
 
 func (s *stream) Close() error { return s.c.Close() }
 
-func (s *stream) writeFrame(body []byte) error {
+// largeFrame is the size from which a frame's parts are written as they
+// are (one writev on a socket) instead of being copied into one buffer
+// first: a jq/eval request carries 1 MiB of params.
+const largeFrame = 64 << 10
+
+// writeFrame writes one message, given as parts to be joined.
+func (s *stream) writeFrame(body ...[]byte) error {
+	n := 0
+	for _, p := range body {
+		n += len(p)
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	var buf bytes.Buffer
-	if s.framing == FramingLine {
-		buf.Grow(len(body) + 1)
-		buf.Write(body)
-		buf.WriteByte('\n')
-	} else {
-		fmt.Fprintf(&buf, "Content-Length: %d\r\n\r\n", len(body))
-		buf.Write(body)
+	var head []byte
+	if s.framing != FramingLine {
+		head = fmt.Appendf(nil, "Content-Length: %d\r\n\r\n", n)
 	}
-	_, err := s.w.Write(buf.Bytes())
+	if n >= largeFrame {
+		bufs := make(net.Buffers, 0, len(body)+2)
+		if head != nil {
+			bufs = append(bufs, head)
+		}
+		bufs = append(bufs, body...)
+		if s.framing == FramingLine {
+			bufs = append(bufs, []byte("\n"))
+		}
+		_, err := bufs.WriteTo(s.w)
+		return err
+	}
+	buf := make([]byte, 0, len(head)+n+1)
+	buf = append(buf, head...)
+	for _, p := range body {
+		buf = append(buf, p...)
+	}
+	if s.framing == FramingLine {
+		buf = append(buf, '\n')
+	}
+	_, err := s.w.Write(buf)
 	return err
 }
 

@@ -88,13 +88,15 @@ func (p *paramsStash) drop(id jsonrpc2.ID) {
 }
 
 // restore returns msg, a message jsonrpc2 marshalled, with the params kept
-// for it put back; any other message comes back as it is.
-func (p *paramsStash) restore(msg []byte) []byte {
+// for it put back; any other message comes back as it is. The message is
+// returned in parts, to be written one after the other, so that 1 MiB of
+// params is not copied into a new message (and then into the frame).
+func (p *paramsStash) restore(msg []byte) [][]byte {
 	p.mu.Lock()
 	empty := len(p.m) == 0
 	p.mu.Unlock()
 	if empty {
-		return msg
+		return [][]byte{msg}
 	}
 	// Without its params a request is a few dozen bytes: reading its id
 	// costs nothing next to the params. A response (to a request the
@@ -104,18 +106,14 @@ func (p *paramsStash) restore(msg []byte) []byte {
 		Method *string         `json:"method"`
 	}
 	if json.Unmarshal(msg, &head) != nil || head.Method == nil || len(head.ID) == 0 {
-		return msg
+		return [][]byte{msg}
 	}
 	p.mu.Lock()
 	params, ok := p.m[string(head.ID)]
 	delete(p.m, string(head.ID))
 	p.mu.Unlock()
 	if !ok || len(msg) == 0 || msg[len(msg)-1] != '}' {
-		return msg
+		return [][]byte{msg}
 	}
-	out := make([]byte, 0, len(msg)+len(params)+10)
-	out = append(out, msg[:len(msg)-1]...)
-	out = append(out, `,"params":`...)
-	out = append(out, params...)
-	return append(out, '}')
+	return [][]byte{msg[:len(msg)-1], []byte(`,"params":`), params, []byte("}")}
 }
