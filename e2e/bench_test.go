@@ -158,6 +158,9 @@ func BenchmarkJQDaemon(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	// The daemon's memory after the calls: the price of its GC setting
+	// (see setGCPercent in cmd/konnectd) shows here, not in BenchmarkRSS.
+	b.ReportMetric(rssMB(b, d.cmd.Process.Pid), "daemon-MB")
 }
 
 // BenchmarkJQBinary: the jq binary on the same document and expression,
