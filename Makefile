@@ -38,6 +38,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzStream$$' -fuzztime $(FUZZTIME) ./rpc
 	$(GO) test -run '^$$' -fuzz '^FuzzJQParams$$' -fuzztime $(FUZZTIME) ./rpc
 	$(GO) test -run '^$$' -fuzz '^FuzzEval$$' -fuzztime $(FUZZTIME) ./jq
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeChecked$$' -fuzztime $(FUZZTIME) ./jq
+	$(GO) test -run '^$$' -fuzz '^FuzzWalk$$' -fuzztime $(FUZZTIME) ./rpc
+	$(GO) test -run '^$$' -fuzz '^FuzzMarshalParams$$' -fuzztime $(FUZZTIME) ./rpc
+	$(GO) test -run '^$$' -fuzz '^FuzzObject$$' -fuzztime $(FUZZTIME) ./internal/jsonwalk
 
 # The MCP server as a user checks it: the official MCP Inspector CLI from
 # npm (cached outside the repo, with the Node it needs) against the emulator.
