@@ -3,6 +3,8 @@ package konnect
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/konnectd/konnectd/internal/jsonwalk"
 )
 
 // dataItems finds the elements of the top-level "data" array in body, a
@@ -14,49 +16,25 @@ import (
 // that both match (encoding/json matches keys case-insensitively and
 // keeps the last); the caller then decodes the page the slow way.
 func dataItems(body []byte) (items []json.RawMessage, ok bool) {
-	i := skipSpace(body, 0)
-	if i >= len(body) || body[i] != '{' {
+	found := false
+	walked := jsonwalk.Object(body, func(m jsonwalk.Member) bool {
+		if bytes.IndexByte(m.Key, '\\') >= 0 {
+			return false
+		}
+		if !bytes.EqualFold(m.Key, []byte("data")) {
+			return true
+		}
+		if found {
+			return false
+		}
+		found = true
+		items, ok = arrayItems(m.Value)
+		return ok
+	})
+	if !walked {
 		return nil, false
 	}
-	i++
-	found := false
-	for {
-		i = skipSpace(body, i)
-		if i >= len(body) {
-			return nil, false
-		}
-		switch body[i] {
-		case '}':
-			return items, true // no "data" at all: nil, as encoding/json leaves it
-		case ',':
-			i++
-			continue
-		case '"':
-		default:
-			return nil, false
-		}
-		end := stringEnd(body, i)
-		key := body[i+1 : end-1]
-		if bytes.IndexByte(key, '\\') >= 0 {
-			return nil, false
-		}
-		i = skipSpace(body, end)
-		if i >= len(body) || body[i] != ':' {
-			return nil, false
-		}
-		i = skipSpace(body, i+1)
-		end = valueEnd(body, i)
-		if bytes.EqualFold(key, []byte("data")) {
-			if found {
-				return nil, false
-			}
-			found = true
-			if items, ok = arrayItems(body[i:end]); !ok {
-				return nil, false
-			}
-		}
-		i = end
-	}
+	return items, true // no "data" at all: nil, as encoding/json leaves it
 }
 
 // arrayItems splits a JSON array (or null) into its elements.
@@ -69,7 +47,7 @@ func arrayItems(v []byte) ([]json.RawMessage, bool) {
 	}
 	items := []json.RawMessage{} // [] decodes to an empty slice, not nil
 	for i := 1; ; {
-		i = skipSpace(v, i)
+		i = jsonwalk.SkipSpace(v, i)
 		switch {
 		case i >= len(v):
 			return nil, false
@@ -79,61 +57,8 @@ func arrayItems(v []byte) ([]json.RawMessage, bool) {
 			i++
 			continue
 		}
-		end := valueEnd(v, i)
+		end := jsonwalk.ValueEnd(v, i)
 		items = append(items, v[i:end:end]) // cap = len: an append copies
 		i = end
 	}
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// stringEnd returns the index just past the string that opens at b[i].
-func stringEnd(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return len(b)
-}
-
-// valueEnd returns the index just past the value that starts at b[i].
-func valueEnd(b []byte, i int) int {
-	if i >= len(b) {
-		return i
-	}
-	switch b[i] {
-	case '"':
-		return stringEnd(b, i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(b); i++ {
-			switch b[i] {
-			case '"':
-				i = stringEnd(b, i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth--; depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return len(b)
-	}
-	for ; i < len(b); i++ { // a number, true, false or null
-		switch b[i] {
-		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return i
-		}
-	}
-	return i
 }
