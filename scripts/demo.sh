@@ -92,4 +92,5 @@ echo "(appended profile team-b to $KONGCTL_CONFIG_FILE)"
 wait "$watcher"
 cat "$work/notes"
 
-step "Done: stopping the daemon and the emulator, removing $work"
+step "Done: stopping the daemon (it answers what it is running first), the emulator, and removing $work"
+show "$BIN" stop
