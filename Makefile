@@ -7,7 +7,7 @@ LDFLAGS := -X $(PKG)/internal/version.Version=$(VERSION) -X $(PKG)/internal/vers
 BIN     := bin/konnectd
 FUZZTIME ?= 10s
 
-.PHONY: all build demo test deps unit fuzz bench vet clean test-mcp vsix test-vscode
+.PHONY: all build demo test deps unit fuzz bench vet clean test-demo test-mcp vsix test-vscode
 
 all: build
 
@@ -19,7 +19,7 @@ demo: build
 	scripts/demo.sh $(BIN)
 
 ## test: every test, as CI runs it (installs the Debian packages it needs when run as root)
-test: deps vet cross unit fuzz test-mcp test-vscode
+test: deps vet cross unit fuzz test-demo test-mcp test-vscode
 
 ## deps: the Debian packages the tests use (scripts/deps.sh: installs what is missing as root, else names it)
 deps:
@@ -42,6 +42,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzWalk$$' -fuzztime $(FUZZTIME) ./rpc
 	$(GO) test -run '^$$' -fuzz '^FuzzMarshalParams$$' -fuzztime $(FUZZTIME) ./rpc
 	$(GO) test -run '^$$' -fuzz '^FuzzObject$$' -fuzztime $(FUZZTIME) ./internal/jsonwalk
+
+# make demo's walk-through, checked step by step (its output, which holds
+# a token on purpose, stays out of the log).
+test-demo: build
+	scripts/demo-test.sh $(BIN)
 
 # The MCP server as a user checks it: the official MCP Inspector CLI from
 # npm (cached outside the repo, with the Node it needs) against the emulator.
