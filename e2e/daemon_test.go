@@ -328,17 +328,7 @@ func TestIdleTimeoutRemovesSocket(t *testing.T) {
 	c := d.dial(t)
 	c.Call(context.Background(), "daemon/status", nil, nil)
 	c.Close()
-	select {
-	case <-d.exited:
-	case <-time.After(30 * time.Second):
-		t.Fatal("idle daemon did not exit")
-	}
-	if d.err != nil {
-		t.Fatalf("exit: %v\n%s", d.err, d.stderr)
-	}
-	if _, err := os.Stat(d.socket); !os.IsNotExist(err) {
-		t.Fatalf("socket left behind: %v", err)
-	}
+	d.exitedClean(t, "after its idle timeout")
 }
 
 // TestSIGTERMDrains sends SIGTERM while a request runs: the request still
@@ -350,10 +340,7 @@ func TestSIGTERMDrains(t *testing.T) {
 	if all := slowAnswer(); !strings.Contains(all, `"id":"slow","result":1500000`) {
 		t.Fatalf("in-flight request during drain: %s", all)
 	}
-	<-d.exited
-	if _, err := os.Stat(d.socket); !os.IsNotExist(err) {
-		t.Fatalf("socket left behind: %v", err)
-	}
+	d.exitedClean(t, "after SIGTERM")
 }
 
 // runningSlowRequest sends d a jq/eval that takes a while and returns once
@@ -433,17 +420,7 @@ func TestSIGINTDrainIsBounded(t *testing.T) {
 	if line, err := r.ReadString('\n'); err == nil {
 		t.Fatalf("the request outlived the drain and replied: %s", line)
 	}
-	select {
-	case <-d.exited:
-	case <-time.After(30 * time.Second):
-		t.Fatal("daemon did not exit on SIGINT")
-	}
-	if d.err != nil {
-		t.Fatalf("exit: %v\n%s", d.err, d.logs())
-	}
-	if _, err := os.Stat(d.socket); !os.IsNotExist(err) {
-		t.Fatalf("socket left behind: %v", err)
-	}
+	d.exitedClean(t, "after SIGINT")
 	if !strings.Contains(d.logs(), "drain timeout") {
 		t.Fatalf("drain timeout not logged:\n%s", d.logs())
 	}
@@ -537,17 +514,7 @@ func TestStopCommand(t *testing.T) {
 	if all := slowAnswer(); !strings.Contains(all, `"id":"slow","result":1500000`) {
 		t.Fatalf("the running request lost its answer: %s", all)
 	}
-	select {
-	case <-d.exited:
-	case <-time.After(30 * time.Second):
-		t.Fatal("daemon still running after konnectd stop")
-	}
-	if d.err != nil {
-		t.Fatalf("daemon exit: %v\n%s", d.err, d.stderr)
-	}
-	if _, err := os.Lstat(d.socket); !os.IsNotExist(err) {
-		t.Fatalf("socket left behind: %v", err)
-	}
+	d.exitedClean(t, "after konnectd stop")
 	if logs := d.logs(); !strings.Contains(logs, "a client called daemon/stop") {
 		t.Fatalf("log does not say why it stopped:\n%s", logs)
 	}

@@ -160,6 +160,23 @@ func (d *daemon) dial(t testing.TB) *rpc.Client {
 	return c
 }
 
+// exitedClean waits for the daemon to exit on its own (after what), and
+// checks that it exited 0 and removed its socket.
+func (d *daemon) exitedClean(t testing.TB, after string) {
+	t.Helper()
+	select {
+	case <-d.exited:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("daemon still running %s", after)
+	}
+	if d.err != nil {
+		t.Fatalf("daemon exit %s: %v\n%s", after, d.err, d.logs())
+	}
+	if _, err := os.Lstat(d.socket); !os.IsNotExist(err) {
+		t.Fatalf("socket left behind %s: %v", after, err)
+	}
+}
+
 // dialRaw connects to the daemon's socket without a JSON-RPC client, for
 // tests that write NDJSON themselves; a minute's deadline keeps a hung
 // daemon from hanging the test.
