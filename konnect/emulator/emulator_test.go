@@ -23,7 +23,13 @@ type server struct {
 
 func start(t *testing.T) *server {
 	t.Helper()
-	emu, err := New(Options{Strict: true})
+	return startWith(t, Options{Strict: true})
+}
+
+// startWith is start with other options.
+func startWith(t *testing.T, o Options) *server {
+	t.Helper()
+	emu, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,18 +267,9 @@ func TestOperationsAreSpecOperations(t *testing.T) {
 // meta.page.total counts all the matches, with or without a filter and
 // past the last page.
 func TestListPages(t *testing.T) {
-	emu, err := New(Options{Users: 250})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := emu.Start("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { emu.Close() })
-	s := &server{t, emu, base}
+	s := startWith(t, Options{Users: 250})
 	var all, inactive []string
-	for _, u := range emu.users {
+	for _, u := range s.emu.users {
 		all = append(all, u.ID)
 		if !u.Active {
 			inactive = append(inactive, u.ID)
@@ -284,7 +281,7 @@ func TestListPages(t *testing.T) {
 	}{{"", all}, {"&filter[active]=false", inactive}} {
 		for _, p := range []struct{ size, number int }{{100, 1}, {100, 3}, {7, 2}, {7, 6}, {100, 4}, {10, 1 << 60}} {
 			path := fmt.Sprintf("/v3/users?page[size]=%d&page[number]=%d%s", p.size, p.number, c.query)
-			code, body := s.do("GET", path, emu.AdminToken(), "")
+			code, body := s.do("GET", path, s.emu.AdminToken(), "")
 			if code != 200 {
 				t.Fatalf("%s: %d", path, code)
 			}
