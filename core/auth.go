@@ -64,6 +64,7 @@ func (s *Service) Login(ctx context.Context, c Caller, token string) (*LoginResu
 	if err := s.keys.Set(ctx, keychain.ProfileAccount(p.Name), token); err != nil {
 		return nil, err
 	}
+	s.record(ctx, loginRecord(keychain.ProfileAccount(p.Name), p.Name, res.Kind, keychain.SourceLogin, res.User))
 	s.log.Info("stored credential", "profile", p.Name, "kind", res.Kind, "keychain", s.keys.Kind())
 	return res, nil
 }
@@ -99,6 +100,11 @@ func (s *Service) Logout(ctx context.Context, c Caller) (*LogoutResult, error) {
 	}
 	name := c.ProfileName()
 	err := s.keys.Delete(ctx, keychain.ProfileAccount(name))
+	if (err == nil || errors.Is(err, keychain.ErrNotFound)) && s.index != nil {
+		if ierr := s.index.Delete(ctx, keychain.ProfileAccount(name)); ierr != nil {
+			s.log.Warn("keychain index not updated", "account", keychain.ProfileAccount(name), "error", ierr)
+		}
+	}
 	switch {
 	case err == nil:
 		return &LogoutResult{Profile: name, Removed: true, Message: fmt.Sprintf("Removed stored Konnect credentials for profile %q", name)}, nil
@@ -207,5 +213,19 @@ func (s *Service) Import(ctx context.Context, c Caller) (*ImportResult, error) {
 	if err := s.keys.Set(ctx, keychain.ProfileAccount(p.Name), cred.Token); err != nil {
 		return nil, err
 	}
+	rec := loginRecord(keychain.ProfileAccount(p.Name), p.Name, tokenKind(cred.Token), keychain.SourceImported, nil)
+	rec.ExpiresAt = res.Expires
+	s.record(ctx, rec)
 	return res, nil
+}
+
+// loginRecord is the index record of a credential konnectd did not
+// create: Konnect does not tell a token's holder its id, so TokenID stays
+// empty (unknown); a PAT's user is known once users/me answered.
+func loginRecord(account, profile, kind, source string, u *konnect.User) keychain.Record {
+	r := keychain.Record{Account: account, Kind: kind, Profile: profile, Source: source}
+	if u != nil {
+		r.UserID = u.ID
+	}
+	return r
 }

@@ -61,7 +61,10 @@ type StateError struct {
 	Step    string // the step that failed
 	Err     error
 	State   string // exactly where things stand
-	Created any    // the new token's record (with its secret) if one exists
+	Created any    // the new token's record (with its secret unless Recovery says it is in the keychain)
+	// Recovery, for a create whose delivery failed after Konnect created
+	// the token, says where the secret went.
+	Recovery *Recovery
 }
 
 func (e *StateError) Error() string {

@@ -22,6 +22,10 @@ type Text struct {
 	// Warnings are for a person, not for the output: the CLI prints them
 	// to stderr, so a script reading stdout sees exactly kongctl's text.
 	Warnings []string `json:"warnings,omitempty"`
+	// Held, on token/delete, lists the keychain entries that held the
+	// deleted token and were not forgotten, so the CLI can offer to
+	// forget them; it is not part of the printed output.
+	Held []StoredEntry `json:"held,omitempty"`
 }
 
 // formatter renders one method's answer; a nil formatter returns values

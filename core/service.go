@@ -24,7 +24,10 @@ type ConfigSource interface {
 type Options struct {
 	Config   ConfigSource
 	Keychain keychain.Store // nil: no keychain at all (credentials from env/file only)
-	JQ       *jq.Engine
+	// Index keeps what each stored entry holds (keychain.Record); nil:
+	// entries are stored without records and cannot be listed.
+	Index *keychain.Index
+	JQ    *jq.Engine
 	// HTTPClient carries Konnect requests; nil means konnect's default.
 	HTTPClient *http.Client
 	// Konnect tweaks every client (retries, concurrency); BaseURL and Token
@@ -36,13 +39,16 @@ type Options struct {
 
 // Service runs konnectd's operations.
 type Service struct {
-	cfg  ConfigSource
-	keys keychain.Store
-	jq   *jq.Engine
-	http *http.Client
-	kopt konnect.Options
-	log  *slog.Logger
-	now  func() time.Time
+	cfg   ConfigSource
+	keys  keychain.Store
+	index *keychain.Index
+	jq    *jq.Engine
+	http  *http.Client
+	kopt  konnect.Options
+	log   *slog.Logger
+	now   func() time.Time
+
+	faults *testFaults
 }
 
 // New builds a Service.
@@ -56,7 +62,7 @@ func New(o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{cfg: o.Config, keys: o.Keychain, jq: o.JQ, http: o.HTTPClient, kopt: o.Konnect, log: o.Log, now: o.Now}
+	return &Service{cfg: o.Config, keys: o.Keychain, index: o.Index, jq: o.JQ, http: o.HTTPClient, kopt: o.Konnect, log: o.Log, now: o.Now}
 }
 
 // JQ is the service's jq engine.
@@ -70,6 +76,10 @@ type Caller struct {
 	DefaultProfile string
 	Env            config.Env
 	PAT            string
+	// Face is where the answer is shown (FaceCLI, FaceVSCode, FaceMCP, or
+	// FaceRPC for any other client), so messages name commands that exist
+	// there.
+	Face string
 }
 
 // ProfileName is the profile this caller means: request param > the

@@ -19,16 +19,21 @@ const (
 )
 
 // StoreTarget asks for a new token to go into the keychain instead of the
-// answer: as a profile's credential (Profile) or under a name (Name).
+// answer: as a profile's credential (Profile) or under a name (Name). An
+// entry that is already taken is refused before anything is created,
+// unless Replace is set (or, for token/rotate, the entry holds the token
+// being rotated).
 type StoreTarget struct {
 	Profile string `json:"profile,omitempty"`
 	Name    string `json:"name,omitempty"`
+	Replace bool   `json:"replace,omitempty"`
 }
 
 // Stored says where a token went.
 type Stored struct {
-	Keychain string `json:"keychain"` // system or file
-	Account  string `json:"account"`  // the keychain account, e.g. token:deploy-bot
+	Keychain string    `json:"keychain"`           // system or file
+	Account  string    `json:"account"`            // the keychain account, e.g. token:deploy-bot
+	Replaced *Replaced `json:"replaced,omitempty"` // what the entry held before, when replace was asked for
 }
 
 // AccountRef names a system account by id or by name (resolved with
@@ -126,6 +131,27 @@ type tokenRequest struct {
 	fm      *formatter
 	exp     expiry
 	account string // keychain account, "" without store
+	face    string // the caller's face, for messages
+	// storeProfile is the profile whose credential the store replaces
+	// (store.profile), for the index.
+	storeProfile string
+	replace bool   // the store may replace an occupied entry
+	// rotating is the id of the token a rotation retires: its own entry
+	// may be replaced without replace.
+	rotating string
+	// replaced is set by checkTarget when the store replaces an entry.
+	replaced *Replaced
+	// render is how the answer will be rendered, for the dry run; nil
+	// without a format.
+	render func(context.Context, *TokenCreated) (any, error)
+}
+
+// profile is the profile the request acts for, for the index.
+func (r *tokenRequest) profile() string {
+	if r.sess == nil || r.sess.Profile == nil {
+		return ""
+	}
+	return r.sess.Profile.Name
 }
 
 // begin checks the parts every create and rotate shares, in kongctl's
@@ -136,8 +162,9 @@ func (s *Service) begin(ctx context.Context, c Caller, e Expiry, store *StoreTar
 	if err != nil {
 		return nil, err
 	}
-	r := &tokenRequest{exp: exp}
+	r := &tokenRequest{exp: exp, face: c.Face}
 	if store != nil {
+		r.replace, r.storeProfile = store.Replace, store.Profile
 		if r.account, err = s.storeAccount(store, f); err != nil {
 			return nil, err
 		}
@@ -179,6 +206,7 @@ func (s *Service) CreatePersonalToken(ctx context.Context, c Caller, r *CreatePA
 	if err != nil {
 		return nil, err
 	}
+	req.render = func(ctx context.Context, t *TokenCreated) (any, error) { return renderCreated(ctx, req.fm, t) }
 	created, err := s.mintPAT(ctx, req, r.UserID, name)
 	if err != nil {
 		return nil, err
@@ -197,6 +225,7 @@ func (s *Service) CreateSystemAccountToken(ctx context.Context, c Caller, r *Cre
 	if err != nil {
 		return nil, err
 	}
+	req.render = func(ctx context.Context, t *TokenCreated) (any, error) { return renderCreated(ctx, req.fm, t) }
 	acct, err := s.resolveAccount(ctx, req.sess, r.AccountRef)
 	if err != nil {
 		return nil, err
@@ -244,6 +273,9 @@ func (s *Service) mintPAT(ctx context.Context, req *tokenRequest, userID, name s
 		}
 		userID = u.ID
 	}
+	if err := s.preflight(ctx, req, s.placeholder(req, KindPAT, name, userID, nil)); err != nil {
+		return nil, err
+	}
 	p, err := kc.CreatePAT(ctx, userID, req.exp.patRequest(name))
 	if err != nil {
 		return nil, outcomeHint(err, KindPAT, name, nil)
@@ -259,6 +291,9 @@ func (s *Service) mintPAT(ctx context.Context, req *tokenRequest, userID, name s
 
 // mintSPAT creates a SPAT for the resolved account.
 func (s *Service) mintSPAT(ctx context.Context, req *tokenRequest, acct *konnect.SystemAccount, name string) (*TokenCreated, error) {
+	if err := s.preflight(ctx, req, s.placeholder(req, KindSPAT, name, "", acct)); err != nil {
+		return nil, err
+	}
 	t, err := req.sess.client.CreateSPAT(ctx, acct.ID, name, req.exp.absolute(s.now()))
 	if err != nil {
 		return nil, outcomeHint(err, KindSPAT, name, acct)
@@ -290,34 +325,94 @@ func outcomeHint(err error, kind, name string, acct *konnect.SystemAccount) erro
 		err, kind, name, kind, sel, list, kind, sel)
 }
 
-// finishCreate stores the token when asked, then answers. A keychain
-// failure after Konnect created the token is a StateError whose Created
-// carries the secret: the token was minted and must not be lost.
+// finishCreate stores the token when asked, then answers. From here on
+// the token exists: every failure goes through rescue, which keeps the
+// secret in the keychain (recovered:<id>) or hands it back in the error.
 func (s *Service) finishCreate(ctx context.Context, req *tokenRequest, t *TokenCreated) (any, error) {
-	if req.account != "" {
-		if err := s.keys.Set(ctx, req.account, t.Token); err != nil {
-			return nil, &StateError{Step: "store", Err: err, Created: t,
-				State: fmt.Sprintf("the %s was created in Konnect but is not in the keychain; its secret is in this error's data (created.token): keep it, or delete the token with 'konnectd delete %s %s'", t.label(), t.Type, t.ID)}
-		}
-		s.log.Info("stored new token", "kind", t.Type, "id", t.ID, "account", req.account)
-		t = t.withoutSecret()
-		t.Stored = &Stored{Keychain: s.keys.Kind(), Account: req.account}
+	t, err := s.store(ctx, req, t)
+	if err != nil {
+		return nil, err
 	}
-	return renderCreated(ctx, req.fm, t)
+	v, err := renderCreated(ctx, req.fm, t)
+	if err != nil {
+		return nil, s.undelivered(ctx, req, t, "render", err)
+	}
+	s.guard(ctx, req, t)
+	return v, nil
+}
+
+// store puts t into the keychain entry the request names, records it in
+// the index, and returns t as the answer shows it (no secret, Stored set).
+// Without a store it returns t unchanged.
+func (s *Service) store(ctx context.Context, req *tokenRequest, t *TokenCreated) (*TokenCreated, error) {
+	if req.account == "" {
+		return t, nil
+	}
+	if err := s.storeSecret(ctx, req.account, t.Token); err != nil {
+		return nil, s.rescue(ctx, req, t, "store", err)
+	}
+	profile := req.profile()
+	if req.storeProfile != "" {
+		profile = req.storeProfile
+	}
+	s.record(ctx, createdRecord(req.account, keychain.SourceCreated, profile, t))
+	s.log.Info("stored new token", "kind", t.Type, "id", t.ID, "account", req.account, "replaced", req.replaced != nil)
+	out := t.withoutSecret()
+	out.Stored = &Stored{Keychain: s.keys.Kind(), Account: req.account, Replaced: req.replaced}
+	return out, nil
+}
+
+// storeSecret is the keychain write of a new token; tests swap in a
+// failing one to check what follows (see testFaults).
+func (s *Service) storeSecret(ctx context.Context, account, secret string) error {
+	if s.faults != nil && s.faults.Store != nil {
+		if err := s.faults.Store(account); err != nil {
+			return err
+		}
+	}
+	return s.keys.Set(ctx, account, secret)
+}
+
+// undelivered is a failure after t was created and, if asked, stored: a
+// stored token is safe where it is, so the error says where; otherwise
+// rescue keeps its secret.
+func (s *Service) undelivered(ctx context.Context, req *tokenRequest, t *TokenCreated, step string, err error) error {
+	if t.Stored != nil {
+		return &StateError{Step: step, Err: err, Created: t,
+			State: fmt.Sprintf("the %s was created and is stored in the %s keychain as %s: %s", t.label(), t.Stored.Keychain, t.Stored.Account, s.lookup(req.face, t.Stored.Account))}
+	}
+	return s.rescue(ctx, req, t, step, err)
 }
 
 // renderCreated is kongctl's create output; a stored token's text form
-// says where it went instead of printing it.
+// says where it went instead of printing it. A replaced entry is a
+// warning (stderr for the CLI), so stdout stays kongctl's.
 func renderCreated(ctx context.Context, fm *formatter, t *TokenCreated) (any, error) {
+	if fm != nil && fm.svc.faults != nil && fm.svc.faults.Render != nil && t.ID != PlaceholderID {
+		if err := fm.svc.faults.Render(); err != nil {
+			return nil, err
+		}
+	}
+	var v any
+	var err error
 	switch {
 	case fm == nil:
 		return t, nil
 	case t.Stored == nil:
-		return fm.render(ctx, t.record())
+		v, err = fm.render(ctx, t.record())
 	case fm.opts.Output == output.Text:
-		return Text{Text: fmt.Sprintf("Created %s %q (%s)\nstored: %s keychain, account %s\n", t.Type, t.Name, t.ID, t.Stored.Keychain, t.Stored.Account)}, nil
+		v = Text{Text: fmt.Sprintf("Created %s %q (%s)\nstored: %s keychain, account %s\n", t.Type, t.Name, t.ID, t.Stored.Keychain, t.Stored.Account)}
+	default:
+		v, err = fm.render(ctx, t)
 	}
-	return fm.render(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	if txt, ok := v.(Text); ok && t.Stored != nil && t.Stored.Replaced != nil {
+		txt.Warnings = append(txt.Warnings, t.Stored.Replaced.Note)
+		v = txt
+	}
+	return v, nil
 }
 
 // resolveAccount turns an AccountRef into an account: an id is taken as

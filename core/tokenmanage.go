@@ -33,11 +33,22 @@ type ListTokensRequest struct {
 	Format *Format `json:"format,omitempty"`
 }
 
-// DeleteTokenRequest is token/delete.
+// DeleteTokenRequest is token/delete. Forget also removes the keychain
+// entries konnectd stored the deleted token in; without it they are listed
+// in the answer (held), for the caller to offer.
 type DeleteTokenRequest struct {
 	TokenOwner
 	TokenRef
+	Forget bool    `json:"forget,omitempty"`
 	Format *Format `json:"format,omitempty"`
+}
+
+// DeleteResult is token/delete's answer without a format: kongctl's
+// record, plus the keychain entries that held the token.
+type DeleteResult struct {
+	output.DeleteRecord
+	Held   []StoredEntry `json:"held,omitempty"`   // entries still holding the dead token
+	Forgot []string      `json:"forgot,omitempty"` // entries removed because forget was set
 }
 
 // RotateTokenRequest is token/rotate: a new token like the old one, then
@@ -237,10 +248,29 @@ func (s *Service) DeleteToken(ctx context.Context, c Caller, r *DeleteTokenReque
 		return nil, err
 	}
 	rec := output.DeleteRecord{Type: o.kind, ID: t.ID, Name: t.Name, Status: "deleted"}
-	if fm == nil {
-		return rec, nil
+	res := &DeleteResult{DeleteRecord: rec}
+	for _, e := range s.heldBy(ctx, t.ID) {
+		if !r.Forget {
+			res.Held = append(res.Held, e)
+			continue
+		}
+		if _, err := s.Forget(ctx, c, &ForgetRequest{Account: e.Account}); err != nil {
+			s.log.Warn("could not forget the entry of a deleted token", "account", e.Account, "error", err)
+			res.Held = append(res.Held, e)
+			continue
+		}
+		res.Forgot = append(res.Forgot, e.Account)
 	}
-	return fm.render(ctx, rec)
+	if fm == nil {
+		return res, nil
+	}
+	v, err := fm.render(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	txt := v.(Text)
+	txt.Held = res.Held
+	return txt, nil
 }
 
 func (s *Service) deleteToken(ctx context.Context, sess *Session, o *owner, id string) error {
@@ -285,6 +315,14 @@ func (s *Service) RotateToken(ctx context.Context, c Caller, r *RotateTokenReque
 	if name == "" {
 		name = rotatedName(o.kind, old.Name, s.now().UTC().Format("20060102150405"))
 	}
+	action := "deleted"
+	if o.kind == KindPAT && !r.DeleteOld {
+		action = "revoked"
+	}
+	req.rotating = old.ID
+	req.render = func(ctx context.Context, t *TokenCreated) (any, error) {
+		return renderRotated(ctx, req.fm, &RotateResult{New: t, Old: old, OldAction: action})
+	}
 
 	var created *TokenCreated
 	if o.kind == KindPAT {
@@ -300,18 +338,17 @@ func (s *Service) RotateToken(ctx context.Context, c Caller, r *RotateTokenReque
 		return nil, &StateError{Step: "create", Err: err, State: state}
 	}
 
-	if req.account != "" {
-		if err := s.keys.Set(ctx, req.account, created.Token); err != nil {
-			return nil, &StateError{Step: "store", Err: err, Created: created,
-				State: fmt.Sprintf("the new %s was created but is not in the keychain; its secret is in this error's data (created.token). The old %s is untouched and still works", created.label(), oldLabel)}
+	if created, err = s.store(ctx, req, created); err != nil {
+		var se *StateError
+		if errors.As(err, &se) {
+			se.State += fmt.Sprintf(". The old %s is untouched and still works", oldLabel)
 		}
-		created = created.withoutSecret()
-		created.Stored = &Stored{Keychain: s.keys.Kind(), Account: req.account}
+		return nil, err
 	}
 
-	action, step := "deleted", "delete old token"
-	if o.kind == KindPAT && !r.DeleteOld {
-		action, step = "revoked", "revoke old token"
+	step := "delete old token"
+	if action == "revoked" {
+		step = "revoke old token"
 		_, err = req.sess.client.RevokePAT(ctx, o.userID, old.ID)
 	} else {
 		err = s.deleteToken(ctx, req.sess, o, old.ID)
@@ -320,13 +357,20 @@ func (s *Service) RotateToken(ctx context.Context, c Caller, r *RotateTokenReque
 		where := "its secret is in this error's data (created.token)"
 		if created.Stored != nil {
 			where = fmt.Sprintf("it is stored in the %s keychain as %s", created.Stored.Keychain, created.Stored.Account)
+		} else {
+			s.guard(ctx, req, created)
 		}
 		return nil, &StateError{Step: step, Err: err, Created: created,
 			State: fmt.Sprintf("the new %s was created and works; %s. The old %s is still active: retire it with 'konnectd delete %s %s'", created.label(), where, oldLabel, o.kind, old.ID)}
 	}
 	s.log.Info("rotated token", "kind", o.kind, "old", old.ID, "new", created.ID, "old_action", action)
 	res := &RotateResult{New: created, Old: old, OldAction: action}
-	return renderRotated(ctx, req.fm, res)
+	v, err := renderRotated(ctx, req.fm, res)
+	if err != nil {
+		return nil, s.undelivered(ctx, req, created, "render", err)
+	}
+	s.guard(ctx, req, created)
+	return v, nil
 }
 
 // rotatedSuffix is the timestamp rotatedName appends.

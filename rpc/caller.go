@@ -22,8 +22,22 @@ func CallerFrom(ctx context.Context, profile string) core.Caller {
 	if s := SessionFrom(ctx); s != nil {
 		c.DefaultProfile = s.DefaultProfile()
 		c.Env = config.Env(s.effectiveEnv())
+		c.Face = faceOf(s.ClientName())
 	}
 	return c
+}
+
+// faceOf tells from initialize's clientInfo.name where answers are shown,
+// so messages name commands that exist there: konnectd's own verbs call
+// themselves konnectd-<verb>, the VS Code extension vscode-konnect.
+func faceOf(client string) string {
+	switch {
+	case strings.HasPrefix(client, "konnectd-"):
+		return core.FaceCLI
+	case client == "vscode-konnect":
+		return core.FaceVSCode
+	}
+	return core.FaceRPC
 }
 
 // effectiveEnv is the client's KONGCTL_* variables. A stdio client that

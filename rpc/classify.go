@@ -30,7 +30,17 @@ func init() {
 		)
 		switch {
 		case errors.As(err, &se):
-			return &Error{Code: CodeOutcomeUnknown, Message: err.Error(), Data: map[string]any{"step": se.Step, "state": se.State, "created": se.Created}, Err: err, Secret: se.Created != nil}
+			// secretIncluded is the flag a client checks: created.token is
+			// the only copy of a live token's secret, to be kept.
+			secret := false
+			if t, ok := se.Created.(*core.TokenCreated); ok && t.Token != "" {
+				secret = true
+			}
+			data := map[string]any{"step": se.Step, "state": se.State, "created": se.Created, "secretIncluded": secret}
+			if se.Recovery != nil {
+				data["recovery"] = se.Recovery
+			}
+			return &Error{Code: CodeOutcomeUnknown, Message: err.Error(), Data: data, Err: err, Secret: secret}
 		case errors.Is(err, konnect.ErrOutcomeUnknown):
 			return &Error{Code: CodeOutcomeUnknown, Message: err.Error(), Err: err}
 		case errors.As(err, &ve):

@@ -73,6 +73,7 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 	reqCtx = context.WithValue(reqCtx, sessionKey{}, h.sess)
 	if !req.Notif {
 		reqCtx = context.WithValue(reqCtx, requestIDKey{}, req.ID)
+		reqCtx = context.WithValue(reqCtx, replyHooksKey{}, &replyHooks{})
 		h.mu.Lock()
 		h.inflight[req.ID] = cancel
 		h.mu.Unlock()
@@ -152,19 +153,66 @@ func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Con
 	h.mu.Lock()
 	delete(h.inflight, req.ID)
 	h.mu.Unlock()
+	hooks, _ := reqCtx.Value(replyHooksKey{}).(*replyHooks)
 	if connCtx.Err() != nil {
-		return // the client is gone; there is nobody to reply to
+		// The client is gone; there is nobody to reply to.
+		hooks.run(h.log, req.Method, connCtx.Err())
+		return
 	}
 	if err != nil {
 		werr := toWire(reqCtx, err)
 		if werr.Code == CodeInternalError {
 			h.log.Error("request failed", "method", req.Method, "error", werr.Message)
 		}
-		_ = conn.ReplyWithError(connCtx, req.ID, werr)
+		if rerr := conn.ReplyWithError(connCtx, req.ID, werr); rerr != nil {
+			hooks.run(h.log, req.Method, rerr)
+		}
 		return
 	}
 	if rerr := h.st.writeResult(conn, req.ID, result); rerr != nil {
 		h.log.Debug("reply failed", "method", req.Method, "error", rerr)
+		hooks.run(h.log, req.Method, rerr)
+	}
+}
+
+// replyHooks are what a method asked to run should its reply not be
+// written (OnReplyFailed).
+type replyHooks struct {
+	mu sync.Mutex
+	fs []func()
+}
+
+type replyHooksKey struct{}
+
+// OnReplyFailed registers f to run if the reply to the request in ctx
+// cannot be written: the client hung up, or the write failed. A create
+// uses it to keep a new token's secret that would otherwise be lost with
+// the reply. Limits: a reply the kernel accepted counts as delivered, even
+// if the client never reads it; f runs on the request's goroutine, after
+// the method returned. Outside a request it does nothing.
+func OnReplyFailed(ctx context.Context, f func()) {
+	h, _ := ctx.Value(replyHooksKey{}).(*replyHooks)
+	if h == nil {
+		return
+	}
+	h.mu.Lock()
+	h.fs = append(h.fs, f)
+	h.mu.Unlock()
+}
+
+func (r *replyHooks) run(log *slog.Logger, method string, cause error) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	fs := r.fs
+	r.fs = nil
+	r.mu.Unlock()
+	if len(fs) > 0 {
+		log.Warn("reply not delivered; running its recovery", "method", method, "error", redact.String(cause.Error()))
+	}
+	for _, f := range fs {
+		f()
 	}
 }
 

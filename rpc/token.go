@@ -41,10 +41,10 @@ type (
 func TokenMethods(svc *core.Service) []Method {
 	return []Method{
 		Func("token/createPersonal", func(ctx context.Context, p *CreatePersonalParams) (any, error) {
-			return svc.CreatePersonalToken(ctx, CallerFrom(ctx, p.Profile), &p.CreatePATRequest)
+			return svc.CreatePersonalToken(handoff(ctx), CallerFrom(ctx, p.Profile), &p.CreatePATRequest)
 		}),
 		Func("token/createSystemAccount", func(ctx context.Context, p *CreateSystemAccountTokenParams) (any, error) {
-			return svc.CreateSystemAccountToken(ctx, CallerFrom(ctx, p.Profile), &p.CreateSPATRequest)
+			return svc.CreateSystemAccountToken(handoff(ctx), CallerFrom(ctx, p.Profile), &p.CreateSPATRequest)
 		}),
 		Func("token/list", func(ctx context.Context, p *ListTokensParams) (any, error) {
 			return svc.ListTokens(ctx, CallerFrom(ctx, p.Profile), &p.ListTokensRequest)
@@ -53,10 +53,20 @@ func TokenMethods(svc *core.Service) []Method {
 			return svc.DeleteToken(ctx, CallerFrom(ctx, p.Profile), &p.DeleteTokenRequest)
 		}),
 		Func("token/rotate", func(ctx context.Context, p *RotateTokenParams) (any, error) {
-			return svc.RotateToken(ctx, CallerFrom(ctx, p.Profile), &p.RotateTokenRequest)
+			return svc.RotateToken(handoff(ctx), CallerFrom(ctx, p.Profile), &p.RotateTokenRequest)
 		}),
 		Func("systemAccount/create", func(ctx context.Context, p *CreateSystemAccountParams) (any, error) {
 			return svc.CreateSystemAccount(ctx, CallerFrom(ctx, p.Profile), &p.CreateSystemAccountRequest)
 		}),
 	}
+}
+
+// handoff ties the core's Handoff for a new token's secret to this
+// request's reply: if the reply cannot be written, the core keeps the
+// secret in the keychain (recovered:<id>) instead of losing it with the
+// connection.
+func handoff(ctx context.Context) context.Context {
+	ctx, h := core.WithHandoff(ctx)
+	OnReplyFailed(ctx, h.Failed)
+	return ctx
 }

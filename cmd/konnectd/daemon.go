@@ -81,7 +81,19 @@ func (o *daemonOptions) core(ctx context.Context, log *slog.Logger) (*core.Servi
 		w.Close()
 		return nil, nil, err
 	}
-	svc := core.New(core.Options{Config: w, Keychain: store, JQ: jqEngine(), Log: log, Konnect: konnect.Options{Concurrency: o.concurrency}})
+	// The index of what each entry holds lives beside the store's scope:
+	// the plaintext file's directory, or the config file's for the system
+	// keychain (see keychain.Index).
+	indexDir := filepath.Dir(loc.Path)
+	if kopts.FilePath != "" {
+		indexDir = filepath.Dir(kopts.FilePath)
+	}
+	index, err := keychain.OpenIndex(filepath.Join(indexDir, keychain.IndexFile))
+	if err != nil {
+		w.Close()
+		return nil, nil, err
+	}
+	svc := core.New(core.Options{Config: w, Keychain: store, Index: index, JQ: jqEngine(), Log: log, Konnect: konnect.Options{Concurrency: o.concurrency}})
 	return svc, w, nil
 }
 
@@ -112,6 +124,7 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions, stop func
 		rpc.IdentityMethods(svc),
 		rpc.CredentialMethods(svc, log),
 		rpc.TokenMethods(svc),
+		rpc.KeychainMethods(svc, log),
 	)
 	// Config announces, RPC subscribes: every client hears about each
 	// effective change, with its own active profile.

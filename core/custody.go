@@ -1,0 +1,408 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/konnectd/konnectd/keychain"
+	"github.com/konnectd/konnectd/konnect"
+	"github.com/konnectd/konnectd/output"
+)
+
+// Custody: a token Konnect created reaches its caller or the keychain,
+// whatever fails after the 201, and no stored entry is replaced unless the
+// caller said so. Everything that can be checked is checked before the
+// POST (checkTarget, dryRun); what can still fail afterwards goes through
+// rescue; a face that could not deliver an answer says so through a
+// Handoff.
+
+// testFaults are failures core's own tests inject after the 201, where
+// nothing real fails on demand; nil outside those tests.
+type testFaults struct {
+	Store  func(account string) error // before the keychain write of a new token
+	Render func() error               // when the real answer (not the dry run) is rendered
+}
+
+// Faces of a Caller: which commands a message may name.
+const (
+	FaceRPC    = ""       // a JSON-RPC client: name methods
+	FaceCLI    = "cli"    // konnectd's own verbs: name konnectd commands
+	FaceVSCode = "vscode" // the VS Code extension: palette commands, else a terminal
+	FaceMCP    = "mcp"    // an agent: name tools
+)
+
+// Replaced says what a store with replace put out of the keychain.
+type Replaced struct {
+	Account string `json:"account"`
+	// Known is false when konnectd has no record of what the entry held
+	// (an entry written by another tool, or before konnectd kept records).
+	Known     bool   `json:"known"`
+	Kind      string `json:"kind,omitempty"`
+	TokenID   string `json:"tokenId,omitempty"`
+	TokenName string `json:"tokenName,omitempty"`
+	ExpiresAt string `json:"expiresAt,omitempty"`
+	// Note is the sentence a person reads: which token it held and that
+	// the token itself still works until deleted or expired.
+	Note string `json:"note"`
+}
+
+// Recovery says where a created token's secret went when its delivery
+// failed after Konnect created it.
+type Recovery struct {
+	// In is "keychain" (the secret is under Account) or "reply" (the
+	// keychain could not take it either: it is in this answer's
+	// created.token, the only copy).
+	In       string `json:"in"`
+	Keychain string `json:"keychain,omitempty"` // system or file, with In "keychain"
+	Account  string `json:"account,omitempty"`  // recovered:<token id>, with In "keychain"
+	// Lookup is how to read it: a command for the caller's face and the
+	// keychain in use.
+	Lookup string `json:"lookup,omitempty"`
+}
+
+// placeholderSecret has the shape of a real token of kind (Konnect's
+// kpat_ + 49, spat_ + 50 characters), so a filter that looks at the
+// token's length or prefix sees what it will see for real.
+func placeholderSecret(kind string) string {
+	if kind == KindSPAT {
+		return "spat_" + strings.Repeat("0", 50)
+	}
+	return "kpat_" + strings.Repeat("0", 49)
+}
+
+// PlaceholderID is the id the dry run gives the token it imagines.
+const PlaceholderID = "00000000-0000-4000-8000-000000000000"
+
+// placeholder is the record a create will return, as far as it is known
+// before the POST: everything but the id, the secret and Konnect's clock.
+func (s *Service) placeholder(req *tokenRequest, kind, name, userID string, acct *konnect.SystemAccount) *TokenCreated {
+	now := output.FormatTime(s.now())
+	t := &TokenCreated{Type: kind, ID: PlaceholderID, Name: name, Token: placeholderSecret(kind), CreatedAt: now, UpdatedAt: now,
+		ExpiresAt: output.FormatTime(req.exp.absolute(s.now()))}
+	if kind == KindPAT {
+		t.UserID, t.State = userID, "ACTIVE"
+	} else {
+		t.SystemAccountID, t.SystemAccountName = acct.ID, acct.Name
+	}
+	return t
+}
+
+// preflight is the last step before the POST: the output (and jq filter)
+// is tried on a record of the exact shape the create will return, and a
+// store target is checked to be reachable, writable and free. An error
+// here means nothing was created.
+func (s *Service) preflight(ctx context.Context, req *tokenRequest, p *TokenCreated) error {
+	if req.account != "" {
+		if err := s.checkTarget(ctx, req); err != nil {
+			return err
+		}
+	}
+	return s.dryRun(ctx, req, p)
+}
+
+// dryRun renders p as the answer would be rendered. jq errors that only
+// show at run time (error("x"), .token|tonumber, a deadline) are found here
+// instead of after the token exists. A filter that tells the placeholder
+// from the real token can still fail later; rescue covers that.
+func (s *Service) dryRun(ctx context.Context, req *tokenRequest, p *TokenCreated) error {
+	if req.fm == nil || req.render == nil {
+		return nil
+	}
+	t := p
+	if req.account != "" {
+		t = p.withoutSecret()
+		t.Stored = &Stored{Keychain: s.keys.Kind(), Account: req.account}
+	}
+	if _, err := req.render(ctx, t); err != nil {
+		return &DryRunError{Err: err}
+	}
+	return nil
+}
+
+// DryRunError is an output or jq failure found by trying the output on a
+// placeholder record before anything was created. Its message is the
+// failure's own (kongctl's words where kongctl has them), plus that
+// nothing was created.
+type DryRunError struct{ Err error }
+
+func (e *DryRunError) Error() string {
+	return e.Err.Error() + " (found by trying the output on a record shaped like the new token's before creating it: nothing was created)"
+}
+func (e *DryRunError) Unwrap() error { return e.Err }
+
+// checkTarget makes sure the store can take the new token before it
+// exists: the keychain answers, takes a write (a scratch entry, written
+// and removed), and the entry is free, or replacing it was asked for, or
+// it holds the very token being rotated.
+func (s *Service) checkTarget(ctx context.Context, req *tokenRequest) error {
+	_, err := s.keys.Get(ctx, req.account)
+	occupied := err == nil
+	if err != nil && !errors.Is(err, keychain.ErrNotFound) {
+		return &KeychainCheckError{Err: err}
+	}
+	if occupied {
+		rec, known := s.indexRecord(ctx, req.account)
+		rotating := known && rec.TokenID != "" && rec.TokenID == req.rotating
+		if !req.replace && !rotating {
+			return &ValidationError{Problems: []string{s.occupiedMessage(req.face, req.account, rec, known)}}
+		}
+		req.replaced = replacedNote(req.account, rec, known, s.now())
+	}
+	probe := keychain.ProbeAccount(nonce())
+	if err := s.keys.Set(ctx, probe, "konnectd write check"); err != nil {
+		return &KeychainCheckError{Err: err}
+	}
+	if err := s.keys.Delete(ctx, probe); err != nil {
+		s.log.Warn("could not remove the keychain write check entry", "account", probe, "error", err)
+	}
+	return nil
+}
+
+// KeychainCheckError is a keychain that cannot take the new token, found
+// before it was created.
+type KeychainCheckError struct{ Err error }
+
+func (e *KeychainCheckError) Error() string {
+	return "the keychain cannot store the new token, so it was not created: " + e.Err.Error()
+}
+func (e *KeychainCheckError) Unwrap() error { return e.Err }
+
+func nonce() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (s *Service) indexRecord(ctx context.Context, account string) (keychain.Record, bool) {
+	if s.index == nil {
+		return keychain.Record{}, false
+	}
+	r, ok, err := s.index.Get(ctx, account)
+	if err != nil {
+		s.log.Warn("keychain index unreadable", "error", err)
+	}
+	return r, ok
+}
+
+// describe names what an entry holds, for messages.
+func describe(rec keychain.Record, known bool) string {
+	switch {
+	case !known:
+		return "a secret konnectd has no record of"
+	case rec.TokenID == "":
+		return fmt.Sprintf("a %s given to konnectd %s (its Konnect id is unknown)", kindWord(rec.Kind), rec.Source)
+	}
+	s := fmt.Sprintf("%s %q (%s)", rec.Kind, rec.TokenName, rec.TokenID)
+	if rec.ExpiresAt != "" {
+		s += ", expiring " + rec.ExpiresAt
+	}
+	return s
+}
+
+func kindWord(kind string) string {
+	if kind == "token" || kind == "" {
+		return "token"
+	}
+	return kind
+}
+
+func (s *Service) occupiedMessage(face, account string, rec keychain.Record, known bool) string {
+	how := "pass store.replace: true"
+	switch face {
+	case FaceCLI:
+		how = "pass --replace"
+	case FaceMCP:
+		how = "pass replace: true"
+	}
+	list := s.listCommand(face)
+	return fmt.Sprintf("keychain entry %s is taken: it holds %s. Nothing was created. Choose another name, or %s to replace the entry (the token it holds is not deleted: it keeps working until it expires or is deleted); %s lists what konnectd stored",
+		account, describe(rec, known), how, list)
+}
+
+func replacedNote(account string, rec keychain.Record, known bool, now time.Time) *Replaced {
+	r := &Replaced{Account: account, Known: known, Kind: rec.Kind, TokenID: rec.TokenID, TokenName: rec.TokenName, ExpiresAt: rec.ExpiresAt}
+	live := known && rec.TokenID != ""
+	if live && rec.ExpiresAt != "" {
+		if t, err := time.Parse(time.RFC3339, rec.ExpiresAt); err == nil && !t.After(now) {
+			live = false
+		}
+	}
+	switch {
+	case live:
+		r.Note = fmt.Sprintf("replaced keychain entry %s, which held %s; that token was not deleted and works until it expires: delete it if nothing else uses it (%s %s)", account, describe(rec, known), rec.Kind, rec.TokenID)
+	case known && rec.TokenID != "":
+		r.Note = fmt.Sprintf("replaced keychain entry %s, which held %s (expired)", account, describe(rec, known))
+	default:
+		r.Note = fmt.Sprintf("replaced keychain entry %s, which held %s", account, describe(rec, known))
+	}
+	return r
+}
+
+// record writes the index entry for a secret konnectd just stored. A
+// failure is logged, not returned: the secret is safe, only its
+// description is missing.
+func (s *Service) record(ctx context.Context, rec keychain.Record) {
+	if s.index == nil {
+		return
+	}
+	rec.StoredAt = output.FormatTime(s.now())
+	if err := s.index.Put(context.WithoutCancel(ctx), rec); err != nil {
+		s.log.Warn("keychain index not updated", "account", rec.Account, "error", err)
+	}
+}
+
+func createdRecord(account, source, profile string, t *TokenCreated) keychain.Record {
+	return keychain.Record{Account: account, Kind: t.Type, TokenID: t.ID, TokenName: t.Name, UserID: t.UserID,
+		SystemAccountID: t.SystemAccountID, SystemAccountName: t.SystemAccountName, Profile: profile,
+		CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt, Source: source}
+}
+
+// rescueTimeout bounds a rescue's keychain write when the request's own
+// context is gone (the client hung up): the keychain's own timeouts apply
+// inside it.
+const rescueTimeout = 2 * time.Minute
+
+// rescue keeps a created token whose delivery failed at step: in the
+// keychain under recovered:<id> when the keychain takes it, else in the
+// error for the caller (created.token, flagged by Recovery.In "reply").
+// It never returns nil.
+func (s *Service) rescue(ctx context.Context, req *tokenRequest, t *TokenCreated, step string, cause error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rescueTimeout)
+	defer cancel()
+	var keyErr error = errNoKeychain
+	if s.keys != nil {
+		acct := keychain.RecoveredAccount(t.ID)
+		if keyErr = s.keys.Set(ctx, acct, t.Token); keyErr == nil {
+			s.record(ctx, createdRecord(acct, keychain.SourceRecovered, req.profile(), t))
+			s.log.Warn("kept a created token whose delivery failed", "kind", t.Type, "id", t.ID, "step", step, "account", acct)
+			rec := &Recovery{In: "keychain", Keychain: s.keys.Kind(), Account: acct, Lookup: s.lookup(req.face, acct)}
+			return &StateError{Step: step, Err: cause, Created: t.withoutSecret(), Recovery: rec,
+				State: fmt.Sprintf("the %s was created in Konnect and works; its secret is kept in the %s keychain as %s: %s", t.label(), rec.Keychain, acct, rec.Lookup)}
+		}
+	}
+	s.log.Warn("a created token could not be kept in the keychain; its secret goes back in the error", "kind", t.Type, "id", t.ID, "step", step, "keychain_error", keyErr)
+	where := "its secret is in this error's data (created.token), the only copy: keep it"
+	if req.face == FaceCLI {
+		where = "its secret is printed on standard output (the record below), the only copy: keep it"
+	}
+	s.guard(ctx, req, t)
+	return &StateError{Step: step, Err: cause, Created: t, Recovery: &Recovery{In: "reply"},
+		State: fmt.Sprintf("the %s was created in Konnect, and the keychain could not keep it either (%v); %s, or delete the token with %s", t.label(), keyErr, where, s.deleteCommand(req.face, t))}
+}
+
+// deleteCommand names how to delete t in face's terms.
+func (s *Service) deleteCommand(face string, t *TokenCreated) string {
+	switch face {
+	case FaceMCP:
+		return fmt.Sprintf("delete_token (kind %s, id %s)", t.Type, t.ID)
+	case FaceRPC:
+		if t.Type == KindSPAT {
+			return fmt.Sprintf(`token/delete {"kind":"spat","systemAccountId":%q,"id":%q}`, t.SystemAccountID, t.ID)
+		}
+		return fmt.Sprintf(`token/delete {"kind":"pat","id":%q}`, t.ID)
+	}
+	sel := ""
+	if t.Type == KindSPAT {
+		sel = " --system-account-id " + t.SystemAccountID
+	}
+	return fmt.Sprintf("'konnectd delete %s %s%s'", t.Type, t.ID, sel)
+}
+
+// lookup says how to read account's secret from where face runs, for the
+// keychain in use: secret-tool on Linux's Secret Service, and konnectd's
+// own command everywhere (the only one for the file store).
+func (s *Service) lookup(face, account string) string {
+	name, space := keychain.AccountName(account)
+	cmd := fmt.Sprintf("'konnectd get stored %s --secret'", name)
+	if space == "profile" {
+		cmd = fmt.Sprintf("'konnectd env -p %s'", name)
+	}
+	switch face {
+	case FaceMCP:
+		// The agent must not read it: say what the user runs.
+		cmd = "the user can read it with " + cmd + " in a terminal"
+	case FaceVSCode:
+		cmd = "read it with " + cmd + " in a terminal"
+	case FaceRPC:
+		cmd = fmt.Sprintf(`read it with keychain/secret {"account":%q} (or %s)`, account, cmd)
+	default:
+		cmd = "read it with " + cmd
+	}
+	if s.keys != nil && s.keys.Kind() == keychain.KindSystem && secretTool {
+		cmd += fmt.Sprintf(" or 'secret-tool lookup service %s username %s'", keychain.DefaultService, account)
+	}
+	return cmd
+}
+
+// listCommand names how face lists konnectd's stored entries.
+func (s *Service) listCommand(face string) string {
+	switch face {
+	case FaceMCP:
+		return "list_stored"
+	case FaceRPC:
+		return "keychain/list"
+	}
+	return "'konnectd get stored'"
+}
+
+// Handoff lets a face tell the core that an answer did not reach its
+// caller (the connection dropped while the reply was written). A create
+// whose answer holds a secret registers a rescue with the request's
+// Handoff; Failed runs it, so the secret goes to the keychain under
+// recovered:<id> instead of nowhere.
+type Handoff struct {
+	mu      sync.Mutex
+	pending []func()
+}
+
+type handoffKey struct{}
+
+// WithHandoff returns ctx carrying a new Handoff, for a face to call
+// Failed on if it cannot deliver the answer.
+func WithHandoff(ctx context.Context) (context.Context, *Handoff) {
+	h := &Handoff{}
+	return context.WithValue(ctx, handoffKey{}, h), h
+}
+
+// Failed runs the rescues registered for the answer that was not
+// delivered. It is safe to call more than once: each rescue runs once.
+func (h *Handoff) Failed() {
+	h.mu.Lock()
+	p := h.pending
+	h.pending = nil
+	h.mu.Unlock()
+	for _, f := range p {
+		f()
+	}
+}
+
+// guard registers, with ctx's Handoff if any, the rescue of t should the
+// answer that carries its secret not reach the caller.
+func (s *Service) guard(ctx context.Context, req *tokenRequest, t *TokenCreated) {
+	h, _ := ctx.Value(handoffKey{}).(*Handoff)
+	if h == nil || t.Token == "" {
+		return
+	}
+	h.mu.Lock()
+	h.pending = append(h.pending, func() {
+		err := s.rescue(ctx, req, t, "reply", errors.New("the answer could not be written to the client"))
+		s.log.Warn("the answer carrying a new token did not reach the client", "kind", t.Type, "id", t.ID, "state", stateOf(err))
+	})
+	h.mu.Unlock()
+}
+
+func stateOf(err error) string {
+	var se *StateError
+	if errors.As(err, &se) {
+		if r := se.Recovery; r != nil && r.In == "keychain" {
+			return "kept in the keychain as " + r.Account
+		}
+	}
+	return "lost: the keychain could not keep it; delete the token"
+}
