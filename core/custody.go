@@ -406,3 +406,10 @@ func stateOf(err error) string {
 	}
 	return "lost: the keychain could not keep it; delete the token"
 }
+
+// Rescue keeps a created token that a face could not deliver (an MCP
+// tool's file write failed): the keychain under recovered:<id> when it
+// takes it, else the error hands the secret back (Recovery.In "reply").
+func (s *Service) Rescue(ctx context.Context, c Caller, t *TokenCreated, step string, cause error) error {
+	return s.rescue(ctx, &tokenRequest{face: c.Face}, t, step, cause)
+}

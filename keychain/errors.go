@@ -69,6 +69,11 @@ func (e *Error) Unwrap() []error {
 
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
 
+// HintFileOption is the hint's advice to opt in to the file store, in the
+// words of the daemon's CLI; a face where those commands do not apply (an
+// MCP session) replaces it with its own.
+const HintFileOption = hintFileOpt
+
 // Hints shared by every platform.
 const (
 	hintNotFound = "store one first, e.g. with konnectd login"

@@ -10,6 +10,7 @@ import (
 	"github.com/konnectd/konnectd/core"
 	"github.com/konnectd/konnectd/internal/redact"
 	"github.com/konnectd/konnectd/jq"
+	"github.com/konnectd/konnectd/keychain"
 	"github.com/konnectd/konnectd/konnect"
 )
 
@@ -24,12 +25,18 @@ import (
 // The SDK turns a handler's plain error into exactly that result (and
 // leaves structuredContent out), so handlers return failure's error.
 func (t *tools) failure(ctx context.Context, profile string, err error) error {
-	msg := err.Error()
+	// The keychain's advice names the daemon's flags; in this session the
+	// file store is chosen where this server is started.
+	msg := strings.ReplaceAll(err.Error(), keychain.HintFileOption, hintFileOptionMCP)
 	if hint := t.hint(ctx, profile, err); hint != "" {
 		msg += "\n" + hint
 	}
 	return errors.New(redact.String(msg))
 }
+
+// hintFileOptionMCP is keychain.HintFileOption for an MCP session, which
+// reads the keychain setting when the agent host starts it.
+const hintFileOptionMCP = "or the user can opt in to the plaintext file store: 'konnectd.keychain: file' in the kongctl config file's default profile, or --keychain=file added to this server's command line in the agent host's MCP configuration (konnectd mcp --keychain=file); either applies when the host restarts the server"
 
 // hint says what the model (or the user it works for) should do about err.
 func (t *tools) hint(ctx context.Context, profile string, err error) string {

@@ -150,6 +150,7 @@ type tools struct {
 func (t *tools) caller(profile string) core.Caller {
 	c := t.o.Caller
 	c.Profile = profile
+	c.Face = core.FaceMCP
 	return c
 }
 

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/google/jsonschema-go/jsonschema"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/konnectd/konnectd/core"
+	"github.com/konnectd/konnectd/internal/redact"
 	"github.com/konnectd/konnectd/keychain"
 	"github.com/konnectd/konnectd/output"
 )
@@ -39,9 +41,10 @@ type ExpiryArgs struct {
 // keychain under the token's name (or, on a server started with
 // --reveal-secrets, the tool result).
 type DestinationArgs struct {
-	StoreProfile string `json:"store_profile,omitempty" jsonschema:"store the token in the keychain as this kongctl profile's credential (replacing the one there)"`
+	StoreProfile string `json:"store_profile,omitempty" jsonschema:"store the token in the keychain as this kongctl profile's credential (a profile that has one needs replace)"`
 	StoreName    string `json:"store_name,omitempty" jsonschema:"store the token in the keychain under this name (account token:<name>); the default is the token's own name"`
 	File         string `json:"file,omitempty" jsonschema:"write the token to this new file (mode 0600; refused if it exists) instead of the keychain"`
+	Replace      bool   `json:"replace,omitempty" jsonschema:"replace the keychain entry if it is taken (without it a taken entry is refused before anything is created; the token the entry held is not deleted)"`
 }
 
 // kindEnum lists the two token kinds in the schema, so a host's form
@@ -105,8 +108,9 @@ type RotateArgs struct {
 type DeleteArgs struct {
 	ProfileArg
 	OwnerArgs
-	ID   string `json:"id,omitempty" jsonschema:"the token to delete, by id"`
-	Name string `json:"name,omitempty" jsonschema:"the token to delete, by name"`
+	ID     string `json:"id,omitempty" jsonschema:"the token to delete, by id"`
+	Name   string `json:"name,omitempty" jsonschema:"the token to delete, by name"`
+	Forget bool   `json:"forget,omitempty" jsonschema:"also remove the keychain entries konnectd stored this token in (without it they are listed in held)"`
 }
 
 // Created is a new token's record as a tool returns it. Token is set only
@@ -167,7 +171,7 @@ func (t *tools) addTokensWrite(s *sdk.Server) {
 		Description:  "Delete an access token (pat or spat) by id or name. Anything using it stops working.",
 		Annotations:  destructive("Delete an access token"),
 		InputSchema:  inputSchema[DeleteArgs](kindEnum),
-		OutputSchema: outputSchema[output.DeleteRecord](),
+		OutputSchema: outputSchema[core.DeleteResult](),
 	}, t.delete)
 }
 
@@ -225,9 +229,9 @@ func (t *tools) plan(d DestinationArgs, tokenName string) (*destination, error) 
 	}
 	switch {
 	case d.StoreProfile != "":
-		return &destination{store: &core.StoreTarget{Profile: d.StoreProfile}}, nil
+		return &destination{store: &core.StoreTarget{Profile: d.StoreProfile, Replace: d.Replace}}, nil
 	case d.StoreName != "":
-		return &destination{store: &core.StoreTarget{Name: d.StoreName}}, nil
+		return &destination{store: &core.StoreTarget{Name: d.StoreName, Replace: d.Replace}}, nil
 	case d.File != "":
 		path, err := filepath.Abs(d.File)
 		if err != nil {
@@ -247,20 +251,22 @@ func (t *tools) plan(d DestinationArgs, tokenName string) (*destination, error) 
 	if name == "" {
 		return nil, errors.New("name is required") // the core says so too, but the default store needs it first
 	}
-	return &destination{store: &core.StoreTarget{Name: name}}, nil
+	return &destination{store: &core.StoreTarget{Name: name, Replace: d.Replace}}, nil
 }
 
 // deliver puts a new token's value where d says and builds the record the
 // model sees. The core has already stored it when d.store is set.
-func (t *tools) deliver(d *destination, c *core.TokenCreated) (*Created, error) {
+func (t *tools) deliver(ctx context.Context, d *destination, c *core.TokenCreated) (*Created, error) {
 	out := &Created{TokenCreated: *c}
 	switch {
 	case c.Stored != nil:
 		out.Where = fmt.Sprintf("in the %s keychain: service %q, account %q", c.Stored.Keychain, keychain.DefaultService, c.Stored.Account)
-		if strings.HasPrefix(c.Stored.Account, "token:") {
-			out.Where += fmt.Sprintf(" (secret-tool lookup service %s account %s)", keychain.DefaultService, c.Stored.Account)
-		} else {
+		if _, space := keychain.AccountName(c.Stored.Account); space == "profile" {
 			out.Where += " — now that profile's credential"
+		}
+		out.Where += "; " + t.readHint(c.Stored.Keychain, c.Stored.Account)
+		if c.Stored.Replaced != nil {
+			out.Where += ". " + c.Stored.Replaced.Note
 		}
 	case d.file != "":
 		f, err := os.OpenFile(d.file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
@@ -272,7 +278,7 @@ func (t *tools) deliver(d *destination, c *core.TokenCreated) (*Created, error) 
 		}
 		if err != nil {
 			os.Remove(d.file)
-			return nil, t.lost(c, fmt.Errorf("write %s: %w", d.file, err))
+			return nil, t.lost(ctx, t.svc.Rescue(ctx, t.caller(""), c, "write file", fmt.Errorf("write %s: %w", d.file, err)))
 		}
 		out.File, out.Where = d.file, "in the file "+d.file+" (mode 0600)"
 	default:
@@ -284,25 +290,89 @@ func (t *tools) deliver(d *destination, c *core.TokenCreated) (*Created, error) 
 	return out, nil
 }
 
-// lost explains a token that was created but whose value could not be
-// delivered. With RevealSecrets the value is in the message; without it,
-// the only safe advice is to delete the token.
-func (t *tools) lost(c *core.TokenCreated, err error) error {
-	msg := fmt.Sprintf("the %s %q (%s) was created in Konnect, but its value could not be kept: %v.", c.Type, c.Name, c.ID, err)
-	if t.o.RevealSecrets && c.Token != "" {
-		return fmt.Errorf("%s Its value, shown once: %s", msg, c.Token)
+// readHint tells the user (not the model) how to read an entry outside
+// konnectd: secret-tool for Linux's Secret Service (whose attribute is
+// username), konnectd's own command everywhere.
+func (t *tools) readHint(kind, account string) string {
+	name, space := keychain.AccountName(account)
+	cmd := fmt.Sprintf("konnectd get stored %s --secret", name)
+	if space == "profile" {
+		cmd = "konnectd env -p " + name
 	}
-	return fmt.Errorf("%s Its value is not shown in this conversation and is now unrecoverable: delete it (delete_token kind %s id %s) and create another", msg, c.Type, c.ID)
+	hint := "the user can read it in a terminal with '" + cmd + "'"
+	if kind == keychain.KindSystem && runtime.GOOS == "linux" {
+		hint += fmt.Sprintf(" or 'secret-tool lookup service %s username %s'", keychain.DefaultService, account)
+	}
+	return hint
 }
 
+// lost explains a created token whose value could not be delivered, from
+// the core's StateError: kept in the keychain (recovered:<id>), or, when
+// the keychain could not take it either, handed back. A handed-back value
+// reaches the model only with RevealSecrets; otherwise it goes to a new
+// 0600 file for the user, and only if that fails too is it gone.
+func (t *tools) lost(ctx context.Context, err error) error {
+	var st *core.StateError
+	if !errors.As(err, &st) {
+		return t.failure(ctx, "", err)
+	}
+	c, _ := st.Created.(*core.TokenCreated)
+	if c == nil {
+		return t.failure(ctx, "", err)
+	}
+	head := fmt.Sprintf("the %s %q (%s) was created in Konnect, but %s failed: %v.", c.Type, c.Name, c.ID, st.Step, redactErr(st.Err))
+	if r := st.Recovery; r != nil && r.In == "keychain" {
+		return fmt.Errorf("%s Its value is kept in the %s keychain as %s (list_stored shows it); %s. Tell the user; do not create another", head, r.Keychain, r.Account, t.readHint(r.Keychain, r.Account))
+	}
+	if c.Token == "" {
+		return t.failure(ctx, "", err)
+	}
+	if t.o.RevealSecrets {
+		return fmt.Errorf("%s The keychain could not keep it either. Its value, shown once: %s", head, c.Token)
+	}
+	if path, ferr := recoveryFile(c); ferr == nil {
+		return fmt.Errorf("%s The keychain could not keep it either, so its value was written to the new file %s (mode 0600): tell the user to move it somewhere safe and delete the file", head, path)
+	}
+	return fmt.Errorf("%s Neither the keychain nor a file could keep its value, so it is lost: delete it (delete_token kind %s id %s) and create another once the keychain works", head, c.Type, c.ID)
+}
+
+// recoveryFile writes c's secret to a new file of mode 0600 in the user's
+// config directory (konnectd/recovered-<id>.token): the MCP face's last
+// place for a value that must not enter the conversation.
+func recoveryFile(c *core.TokenCreated) (string, error) {
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(base, "konnectd")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "recovered-"+filepath.Base(c.ID)+".token")
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", err
+	}
+	_, err = f.WriteString(c.Token + "\n")
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return "", err
+	}
+	return path, nil
+}
+
+func redactErr(err error) string { return redact.String(err.Error()) }
+
 // tokenFailure is failure for the token tools: a StateError whose new
-// token exists but was not stored gets the MCP version of "where is it".
+// token exists gets the MCP version of "where is it".
 func (t *tools) tokenFailure(ctx context.Context, profile string, err error) error {
 	var st *core.StateError
 	if errors.As(err, &st) {
-		if c, ok := st.Created.(*core.TokenCreated); ok && c.Token != "" {
-			state := strings.ReplaceAll(st.State, "its secret is in this error's data (created.token)", "its value was not kept")
-			return t.lost(c, fmt.Errorf("%s failed: %w. %s", st.Step, st.Err, state))
+		if _, ok := st.Created.(*core.TokenCreated); ok && st.Recovery != nil {
+			return t.lost(ctx, err)
 		}
 	}
 	return t.failure(ctx, profile, err)
@@ -340,7 +410,7 @@ func (t *tools) created(ctx context.Context, profile string, d *destination, v a
 	if !ok {
 		return nil, nil, fmt.Errorf("create: unexpected answer %T", v)
 	}
-	out, err := t.deliver(d, c)
+	out, err := t.deliver(ctx, d, c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -370,23 +440,23 @@ func (t *tools) rotate(ctx context.Context, _ *sdk.CallToolRequest, a RotateArgs
 	if !ok {
 		return nil, nil, fmt.Errorf("rotate: unexpected answer %T", v)
 	}
-	created, err := t.deliver(d, r.New)
+	created, err := t.deliver(ctx, d, r.New)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w (the old token %s was %s)", err, r.Old.ID, r.OldAction)
 	}
 	return nil, &Rotated{New: *created, Old: r.Old, OldAction: r.OldAction}, nil
 }
 
-func (t *tools) delete(ctx context.Context, _ *sdk.CallToolRequest, a DeleteArgs) (*sdk.CallToolResult, *output.DeleteRecord, error) {
+func (t *tools) delete(ctx context.Context, _ *sdk.CallToolRequest, a DeleteArgs) (*sdk.CallToolResult, *core.DeleteResult, error) {
 	v, err := t.svc.DeleteToken(ctx, t.caller(a.Profile), &core.DeleteTokenRequest{
-		TokenOwner: a.OwnerArgs.core(), TokenRef: core.TokenRef{ID: a.ID, Name: a.Name},
+		TokenOwner: a.OwnerArgs.core(), TokenRef: core.TokenRef{ID: a.ID, Name: a.Name}, Forget: a.Forget,
 	})
 	if err != nil {
 		return nil, nil, t.failure(ctx, a.Profile, err)
 	}
-	rec, ok := v.(output.DeleteRecord)
+	res, ok := v.(*core.DeleteResult)
 	if !ok {
 		return nil, nil, fmt.Errorf("delete: unexpected answer %T", v)
 	}
-	return nil, &rec, nil
+	return nil, res, nil
 }

@@ -7,6 +7,7 @@ import sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 func (t *tools) addRead(s *sdk.Server) {
 	t.addIdentity(s)
 	t.addTokensRead(s)
+	t.addStoredRead(s)
 	t.addJQ(s)
 }
 
@@ -14,4 +15,5 @@ func (t *tools) addRead(s *sdk.Server) {
 // create tokens (additive) or retire them (destructive).
 func (t *tools) addWrite(s *sdk.Server) {
 	t.addTokensWrite(s)
+	t.addStoredWrite(s)
 }

@@ -11,6 +11,7 @@ const (
 	helpUserID    = "Konnect user ID. Defaults to the authenticated user."
 	helpStoreAs   = "Store the new token in the keychain as this profile's credential instead of printing it (konnectd only)."
 	helpStore     = "Store the new token in the keychain under this name instead of printing it (konnectd only); secret-tool lookup service konnectd username token:NAME reads it."
+	helpReplace   = "With --store or --store-as-profile: replace the keychain entry if it is taken (konnectd only; without it a taken entry is refused before anything is created)."
 )
 
 var createOutputs = []string{"json", "yaml", "text", "token", "env"}
@@ -37,6 +38,7 @@ type tokenFlags struct {
 	verbOptions
 	name, expiresIn, expiresAt string
 	storeAs, store             string
+	replace                    bool
 }
 
 func (f *tokenFlags) add(cmd *cobra.Command) {
@@ -46,6 +48,7 @@ func (f *tokenFlags) add(cmd *cobra.Command) {
 	fl.StringVar(&f.expiresAt, "expires-at", "", helpExpiresAt)
 	fl.StringVar(&f.storeAs, "store-as-profile", "", helpStoreAs)
 	fl.StringVar(&f.store, "store", "", helpStore)
+	fl.BoolVar(&f.replace, "replace", false, helpReplace)
 	cmd.MarkFlagsMutuallyExclusive("store-as-profile", "store")
 	f.verbOptions.addFlags(cmd, createOutputs...)
 	_ = cmd.RegisterFlagCompletionFunc("store-as-profile", f.completeProfiles)
@@ -63,9 +66,9 @@ func (f *tokenFlags) params() map[string]any {
 	}
 	switch {
 	case f.storeAs != "":
-		p["store"] = map[string]string{"profile": f.storeAs}
+		p["store"] = map[string]any{"profile": f.storeAs, "replace": f.replace}
 	case f.store != "":
-		p["store"] = map[string]string{"name": f.store}
+		p["store"] = map[string]any{"name": f.store, "replace": f.replace}
 	}
 	return p
 }

@@ -22,6 +22,7 @@ func newDeleteTokenCmd(kind string) *cobra.Command {
 	o := &verbOptions{}
 	var userID string
 	var acct accountFlags
+	var autoApprove bool
 	short := "Delete a Konnect personal access token by id or name"
 	if kind == "spat" {
 		short = "Delete a Konnect system account access token by id or name"
@@ -52,7 +53,7 @@ several tokens share is refused (use the id). Prints kongctl's
 				p["userId"] = userID
 			}
 			acct.into(p)
-			return runVerb(cmd.Context(), cmd, o, "token/delete", p, cmd.OutOrStdout())
+			return runDelete(cmd, o, p, autoApprove)
 		},
 	}
 	if kind == "pat" {
@@ -61,5 +62,6 @@ several tokens share is refused (use the id). Prints kongctl's
 		acct.add(cmd)
 	}
 	o.addFlags(cmd, "json", "yaml", "text")
+	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "Skip confirmation prompts (konnectd: also forget the keychain entries that held the token).")
 	return cmd
 }

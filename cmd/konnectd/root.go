@@ -31,7 +31,7 @@ talk to the running daemon and start one when none runs.`,
 		newExecCmd(),
 		newEnvCmd(),
 		newWatchCmd(),
-		newGetCmd(newGetTokenCmd("pat"), newGetTokenCmd("spat")),
+		newGetCmd(newGetTokenCmd("pat"), newGetTokenCmd("spat"), newGetStoredCmd()),
 		newEmulatorCmd(),
 		newVersionCmd(),
 		newMCPCmd(),
@@ -41,6 +41,7 @@ talk to the running daemon and start one when none runs.`,
 		newLogoutCmd(),
 		newStatusCmd(),
 		newStopCmd(),
+		newForgetCmd(),
 	// subcommands are added here, one line each
 	)
 	return root
