@@ -26,6 +26,9 @@ type Text struct {
 	// deleted token and were not forgotten, so the CLI can offer to
 	// forget them; it is not part of the printed output.
 	Held []StoredEntry `json:"held,omitempty"`
+	// Forgot, on token/delete with forget, lists the messages of the
+	// keychain entries removed with the token (for stderr).
+	Forgot []string `json:"forgot,omitempty"`
 }
 
 // formatter renders one method's answer; a nil formatter returns values

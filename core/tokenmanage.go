@@ -249,17 +249,20 @@ func (s *Service) DeleteToken(ctx context.Context, c Caller, r *DeleteTokenReque
 	}
 	rec := output.DeleteRecord{Type: o.kind, ID: t.ID, Name: t.Name, Status: "deleted"}
 	res := &DeleteResult{DeleteRecord: rec}
+	var notes []string
 	for _, e := range s.heldBy(ctx, t.ID) {
 		if !r.Forget {
 			res.Held = append(res.Held, e)
 			continue
 		}
-		if _, err := s.Forget(ctx, c, &ForgetRequest{Account: e.Account}); err != nil {
+		fr, err := s.Forget(ctx, c, &ForgetRequest{Account: e.Account})
+		if err != nil {
 			s.log.Warn("could not forget the entry of a deleted token", "account", e.Account, "error", err)
 			res.Held = append(res.Held, e)
 			continue
 		}
 		res.Forgot = append(res.Forgot, e.Account)
+		notes = append(notes, fr.Message)
 	}
 	if fm == nil {
 		return res, nil
@@ -269,7 +272,7 @@ func (s *Service) DeleteToken(ctx context.Context, c Caller, r *DeleteTokenReque
 		return nil, err
 	}
 	txt := v.(Text)
-	txt.Held = res.Held
+	txt.Held, txt.Forgot = res.Held, notes
 	return txt, nil
 }
 

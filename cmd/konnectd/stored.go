@@ -151,6 +151,9 @@ func runDelete(cmd *cobra.Command, o *verbOptions, params map[string]any, autoAp
 	if err := writeText(cmd, cmd.OutOrStdout(), res); err != nil {
 		return err
 	}
+	for _, n := range res.Forgot {
+		fmt.Fprintln(cmd.ErrOrStderr(), n)
+	}
 	in := bufio.NewReader(cmd.InOrStdin())
 	for _, e := range res.Held {
 		if !confirmForget(cmd.ErrOrStderr(), in, e) {
