@@ -23,10 +23,10 @@ import (
 // Handoff.
 
 // testFaults are failures core's own tests inject after the 201, where
-// nothing real fails on demand; nil outside those tests.
+// nothing real fails on demand (a keychain write failure is injected by
+// wrapping the real store instead); nil outside those tests.
 type testFaults struct {
-	Store  func(account string) error // before the keychain write of a new token
-	Render func() error               // when the real answer (not the dry run) is rendered
+	Render func() error // when the real answer (not the dry run) is rendered
 }
 
 // Faces of a Caller: which commands a message may name.

@@ -135,7 +135,7 @@ type tokenRequest struct {
 	// storeProfile is the profile whose credential the store replaces
 	// (store.profile), for the index.
 	storeProfile string
-	replace bool   // the store may replace an occupied entry
+	replace      bool // the store may replace an occupied entry
 	// rotating is the id of the token a rotation retires: its own entry
 	// may be replaced without replace.
 	rotating string
@@ -348,7 +348,7 @@ func (s *Service) store(ctx context.Context, req *tokenRequest, t *TokenCreated)
 	if req.account == "" {
 		return t, nil
 	}
-	if err := s.storeSecret(ctx, req.account, t.Token); err != nil {
+	if err := s.keys.Set(ctx, req.account, t.Token); err != nil {
 		return nil, s.rescue(ctx, req, t, "store", err)
 	}
 	profile := req.profile()
@@ -360,17 +360,6 @@ func (s *Service) store(ctx context.Context, req *tokenRequest, t *TokenCreated)
 	out := t.withoutSecret()
 	out.Stored = &Stored{Keychain: s.keys.Kind(), Account: req.account, Replaced: req.replaced}
 	return out, nil
-}
-
-// storeSecret is the keychain write of a new token; tests swap in a
-// failing one to check what follows (see testFaults).
-func (s *Service) storeSecret(ctx context.Context, account, secret string) error {
-	if s.faults != nil && s.faults.Store != nil {
-		if err := s.faults.Store(account); err != nil {
-			return err
-		}
-	}
-	return s.keys.Set(ctx, account, secret)
 }
 
 // undelivered is a failure after t was created and, if asked, stored: a

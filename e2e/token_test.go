@@ -312,35 +312,29 @@ func TestStoreInKeychain(t *testing.T) {
 	}
 }
 
-// TestStoreFailureKeepsToken: Konnect created the token but the keychain
-// is locked. The token is not lost: the error says so and carries it.
+// TestStoreFailureKeepsToken: the keychain is locked. It is checked
+// before the POST, so nothing is created and nothing can be lost; a
+// keychain that fails after the 201 is TestFailuresAfterCreateKeepTheSecret.
 func TestStoreFailureKeepsToken(t *testing.T) {
 	w := newWorld(t, worldOptions{})
 	cleanLogs(t, w)
 	w.keys.Lock(t)
 	env := []string{"KONGCTL_DEFAULT_KONNECT_PAT=" + w.emu.AdminToken()}
 	r := w.cli("", env, "create", "pat", "--name", "kept", "--expires-in", "30d", "--store", "kept", "-o", "json")
-	if r.code != 1 || !strings.Contains(r.stderr, "store failed: ") || !strings.Contains(r.stderr, "was created in Konnect but is not in the keychain") {
-		t.Fatalf("store failure: %s", r)
+	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "the keychain cannot store the new token, so it was not created: ") ||
+		!strings.Contains(r.stderr, "the keychain is locked") {
+		t.Fatalf("store into a locked keychain: %s", r)
 	}
-	created := w.emu.CreatedTokens()
-	if len(created) != 1 {
-		t.Fatalf("%d tokens created", len(created))
+	if n := w.emu.Requests()["create-personal-access-token"]; n != 0 {
+		t.Fatalf("%d creates reached Konnect with a locked keychain", n)
 	}
-	var tc core.TokenCreated
-	if err := json.Unmarshal([]byte(r.stdout), &tc); err != nil || tc.ID != created[0].ID || tc.Stored != nil {
-		t.Fatalf("the created record did not reach stdout: %s", r)
+	var e *rpc.Error
+	err := w.call("token/createPersonal", map[string]any{"name": "kept", "expiresIn": "30d", "store": map[string]string{"name": "kept"}}, nil)
+	if !errors.As(err, &e) || e.Code != rpc.CodeKeychain {
+		t.Fatalf("rpc: %v, want %d", err, rpc.CodeKeychain)
 	}
-	// The secret itself reaches the caller (data of a StateError is not
-	// redacted), and it is the token Konnect made: it works.
-	if !patRE.MatchString(tc.Token) {
-		t.Fatal("the created token reached the client redacted, so it is lost")
-	}
-	var lr core.LoginResult
-	if err := w.call("auth/login", map[string]string{"token": tc.Token}, &lr); err == nil {
-		t.Fatal("login should fail on the locked keychain, after Konnect accepted the token")
-	} else if e := new(rpc.Error); !errors.As(err, &e) || e.Code != rpc.CodeKeychain {
-		t.Fatalf("the kept token was not accepted by Konnect: %v", err)
+	if n := len(w.emu.CreatedTokens()); n != 0 {
+		t.Fatalf("%d tokens created", n)
 	}
 }
 
@@ -660,24 +654,19 @@ func TestRotateFailures(t *testing.T) {
 	}
 
 	// The keychain is locked (the credential comes from the environment):
-	// konnectd call prints the new token, whole, and the old one is
-	// untouched.
+	// found before the create, so nothing changes and the old one works.
 	w.keys.Lock(t)
 	params, _ := json.Marshal(rotate)
 	r := w.cli("", []string{"KONGCTL_DEFAULT_KONNECT_PAT=" + w.emu.AdminToken()}, "call", "token/rotate", string(params))
-	if r.code != 1 || !strings.Contains(r.stderr, "store failed: ") || !strings.Contains(r.stderr, "is not in the keychain") ||
-		!strings.Contains(r.stderr, "The old pat \"keep\" ("+old.ID+") is untouched and still works") {
-		t.Fatalf("failed store: %s", r)
-	}
-	if err := json.Unmarshal([]byte(r.stdout), &created); err != nil || !patRE.MatchString(created.Token) || created.Stored != nil {
-		t.Fatalf("konnectd call did not print the created token (%v): %s", err, r)
+	if r.code != 1 || !strings.Contains(r.stderr, "the keychain cannot store the new token, so it was not created") ||
+		!strings.Contains(r.stderr, "nothing changed: the old pat \"keep\" ("+old.ID+") still works") || r.stdout != "" {
+		t.Fatalf("rotate into a locked keychain: %s", r)
 	}
 	w.keys.Unlock(t)
-	if s := active(); s[old.ID] != "ACTIVE" || s[created.ID] != "ACTIVE" {
-		t.Fatalf("states after the failed store: %v", s)
+	if n := len(w.emu.CreatedTokens()); n != before {
+		t.Fatalf("%d tokens created by a rotation refused before its create", n-before)
 	}
-	st := w.cli("", []string{"KONGCTL_DEFAULT_KONNECT_PAT=" + created.Token}, "call", "auth/status", "--jq", ".authenticated", "-r")
-	if st.code != 0 || st.stdout != "true\n" {
-		t.Fatalf("the handed-back token does not work: %s", st)
+	if s := active(); s[old.ID] != "ACTIVE" {
+		t.Fatalf("states after the refused rotation: %v", s)
 	}
 }
