@@ -19,6 +19,10 @@ type LoginResult struct {
 	User         *konnect.User         `json:"user,omitempty"`
 	Organization *konnect.Organization `json:"organization,omitempty"`
 	Stored       string                `json:"stored"` // keychain kind: system or file
+	// Replaced is set when the profile's entry already held a secret:
+	// login replaces it (that is what logging in again means), and says
+	// which token it was.
+	Replaced *Replaced `json:"replaced,omitempty"`
 }
 
 // tokenKind tells a PAT from a SPAT by its documented prefix; anything
@@ -61,6 +65,7 @@ func (s *Service) Login(ctx context.Context, c Caller, token string) (*LoginResu
 	if res.Organization, err = kc.Organization(ctx); err != nil {
 		return nil, err
 	}
+	res.Replaced = s.occupant(ctx, keychain.ProfileAccount(p.Name))
 	if err := s.keys.Set(ctx, keychain.ProfileAccount(p.Name), token); err != nil {
 		return nil, err
 	}
@@ -171,6 +176,8 @@ func (s *Service) Status(ctx context.Context, c Caller) (*AuthStatus, error) {
 
 // ImportResult is auth/import's answer.
 type ImportResult struct {
+	Replaced *Replaced `json:"replaced,omitempty"` // what the profile's entry held before, if anything
+
 	Profile string `json:"profile"`
 	From    string `json:"from"`  // config-file or login-token
 	Where   string `json:"where"` // the file (and line) the token came from
@@ -210,6 +217,7 @@ func (s *Service) Import(ctx context.Context, c Caller) (*ImportResult, error) {
 	default:
 		return nil, &AuthError{Profile: p.Name, Err: fmt.Errorf("profile %q takes its token from %s (%s), not from a file; nothing to import", p.Name, cred.Source, cred.Where)}
 	}
+	res.Replaced = s.occupant(ctx, keychain.ProfileAccount(p.Name))
 	if err := s.keys.Set(ctx, keychain.ProfileAccount(p.Name), cred.Token); err != nil {
 		return nil, err
 	}

@@ -153,6 +153,9 @@ func (s *Service) checkTarget(ctx context.Context, req *tokenRequest) error {
 			return &ValidationError{Problems: []string{s.occupiedMessage(req.face, req.account, rec, known)}}
 		}
 		req.replaced = replacedNote(req.account, rec, known, s.now())
+		if rotating {
+			req.replaced.Note = fmt.Sprintf("replaced keychain entry %s, which held the rotated %s", req.account, describe(rec, known))
+		}
 	}
 	probe := keychain.ProbeAccount(nonce())
 	if err := s.keys.Set(ctx, probe, "konnectd write check"); err != nil {
@@ -196,7 +199,11 @@ func describe(rec keychain.Record, known bool) string {
 	case !known:
 		return "a secret konnectd has no record of"
 	case rec.TokenID == "":
-		return fmt.Sprintf("a %s given to konnectd %s (its Konnect id is unknown)", kindWord(rec.Kind), rec.Source)
+		how := "given to konnectd login"
+		if rec.Source == keychain.SourceImported {
+			how = "imported from a plaintext file"
+		}
+		return fmt.Sprintf("a %s %s (its Konnect id is unknown)", kindWord(rec.Kind), how)
 	}
 	s := fmt.Sprintf("%s %q (%s)", rec.Kind, rec.TokenName, rec.TokenID)
 	if rec.ExpiresAt != "" {
@@ -242,6 +249,17 @@ func replacedNote(account string, rec keychain.Record, known bool, now time.Time
 		r.Note = fmt.Sprintf("replaced keychain entry %s, which held %s", account, describe(rec, known))
 	}
 	return r
+}
+
+// occupant describes what account holds before a login or import
+// replaces it, or nil when it holds nothing (or the keychain cannot say:
+// the write that follows will report that).
+func (s *Service) occupant(ctx context.Context, account string) *Replaced {
+	if _, err := s.keys.Get(ctx, account); err != nil {
+		return nil
+	}
+	rec, known := s.indexRecord(ctx, account)
+	return replacedNote(account, rec, known, s.now())
 }
 
 // record writes the index entry for a secret konnectd just stored. A

@@ -54,6 +54,14 @@ func (f *tokenFlags) add(cmd *cobra.Command) {
 	_ = cmd.RegisterFlagCompletionFunc("store-as-profile", f.completeProfiles)
 }
 
+// check refuses --replace without a store: there is nothing to replace.
+func (f *tokenFlags) check(cmd *cobra.Command) error {
+	if f.replace && f.store == "" && f.storeAs == "" {
+		return commandUsage(cmd, "--replace applies to --store and --store-as-profile only")
+	}
+	return nil
+}
+
 // params are the shared method params; empty flags are left out so the
 // daemon's "missing" checks see them as missing.
 func (f *tokenFlags) params() map[string]any {
@@ -108,6 +116,9 @@ json and yaml print the whole record, and --jq filters it.`,
   konnectd create pat --name deploy --expires-in 90d --store deploy-bot`,
 		Args: createArgs(&f.verbOptions),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.check(cmd); err != nil {
+				return err
+			}
 			p := f.params()
 			if userID != "" {
 				p["userId"] = userID
@@ -134,6 +145,9 @@ func newCreateSPATCmd() *cobra.Command {
   konnectd create spat --name ci --system-account-id 1d2f… --expires-in 30d -o token`,
 		Args: createArgs(&f.verbOptions),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.check(cmd); err != nil {
+				return err
+			}
 			p := f.params()
 			acct.into(p)
 			return runVerb(cmd.Context(), cmd, &f.verbOptions, "token/createSystemAccount", p, cmd.OutOrStdout())

@@ -52,6 +52,9 @@ other users and shell history could see it.`,
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Logged in to Konnect%s as %s; the %s is stored in the %s keychain for profile %q\n",
 				org, who, res.Kind, res.Stored, res.Profile)
+			if res.Replaced != nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), "Warning:", res.Replaced.Note)
+			}
 			return nil
 		},
 	}
