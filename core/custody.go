@@ -226,6 +226,8 @@ func (s *Service) occupiedMessage(face, account string, rec keychain.Record, kno
 		how = "pass --replace"
 	case FaceMCP:
 		how = "pass replace: true"
+	case FaceVSCode:
+		how = fmt.Sprintf("run 'konnectd forget %s' in a terminal first", account)
 	}
 	list := s.listCommand(face)
 	return fmt.Sprintf("keychain entry %s is taken: it holds %s. Nothing was created. Choose another name, or %s to replace the entry (the token it holds is not deleted: it keeps working until it expires or is deleted); %s lists what konnectd stored",
@@ -365,6 +367,8 @@ func (s *Service) listCommand(face string) string {
 		return "list_stored"
 	case FaceRPC:
 		return "keychain/list"
+	case FaceVSCode:
+		return "'konnectd get stored' (in a terminal)"
 	}
 	return "'konnectd get stored'"
 }
