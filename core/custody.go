@@ -47,6 +47,9 @@ type Replaced struct {
 	TokenID   string `json:"tokenId,omitempty"`
 	TokenName string `json:"tokenName,omitempty"`
 	ExpiresAt string `json:"expiresAt,omitempty"`
+	// State is the token's state in Konnect when konnectd could ask:
+	// ACTIVE, REVOKED, …, or "gone" when Konnect no longer lists it.
+	State string `json:"state,omitempty"`
 	// Note is the sentence a person reads: which token it held and that
 	// the token itself still works until deleted or expired.
 	Note string `json:"note"`
@@ -152,9 +155,13 @@ func (s *Service) checkTarget(ctx context.Context, req *tokenRequest) error {
 		if !req.replace && !rotating {
 			return &ValidationError{Problems: []string{s.occupiedMessage(req.face, req.account, rec, known)}}
 		}
-		req.replaced = replacedNote(req.account, rec, known, s.now())
 		if rotating {
+			req.replaced = replacedNote(req.account, rec, known, s.now())
 			req.replaced.Note = fmt.Sprintf("replaced keychain entry %s, which held the rotated %s", req.account, describe(rec, known))
+		} else {
+			// One listing of the old token's owner, only for a replace: the
+			// note says whether the token it held still works.
+			req.replaced = replacedNoteState(req.account, rec, known, s.now(), s.tokenState(ctx, req.sess, rec))
 		}
 	}
 	probe := keychain.ProbeAccount(nonce())
@@ -235,22 +242,69 @@ func (s *Service) occupiedMessage(face, account string, rec keychain.Record, kno
 }
 
 func replacedNote(account string, rec keychain.Record, known bool, now time.Time) *Replaced {
-	r := &Replaced{Account: account, Known: known, Kind: rec.Kind, TokenID: rec.TokenID, TokenName: rec.TokenName, ExpiresAt: rec.ExpiresAt}
-	live := known && rec.TokenID != ""
+	return replacedNoteState(account, rec, known, now, "")
+}
+
+// replacedNoteState is replacedNote knowing the token's state in Konnect:
+// "" unknown, "ACTIVE" (or any other state Konnect reports), or "gone"
+// (Konnect no longer lists it).
+func replacedNoteState(account string, rec keychain.Record, known bool, now time.Time, state string) *Replaced {
+	r := &Replaced{Account: account, Known: known, Kind: rec.Kind, TokenID: rec.TokenID, TokenName: rec.TokenName, ExpiresAt: rec.ExpiresAt, State: state}
+	live := known && rec.TokenID != "" && (state == "" || state == "ACTIVE")
 	if live && rec.ExpiresAt != "" {
 		if t, err := time.Parse(time.RFC3339, rec.ExpiresAt); err == nil && !t.After(now) {
 			live = false
 		}
 	}
+	held := describe(rec, known)
 	switch {
+	case live && state == "ACTIVE":
+		r.Note = fmt.Sprintf("replaced keychain entry %s, which held %s, still ACTIVE in Konnect; that token was not deleted and works until it expires: delete it if nothing else uses it (%s %s)", account, held, rec.Kind, rec.TokenID)
 	case live:
-		r.Note = fmt.Sprintf("replaced keychain entry %s, which held %s; that token was not deleted and works until it expires: delete it if nothing else uses it (%s %s)", account, describe(rec, known), rec.Kind, rec.TokenID)
+		r.Note = fmt.Sprintf("replaced keychain entry %s, which held %s; that token was not deleted and works until it expires: delete it if nothing else uses it (%s %s)", account, held, rec.Kind, rec.TokenID)
+	case state == "gone":
+		r.Note = fmt.Sprintf("replaced keychain entry %s, which held %s (no longer in Konnect)", account, held)
+	case known && rec.TokenID != "" && state != "":
+		r.Note = fmt.Sprintf("replaced keychain entry %s, which held %s (%s in Konnect)", account, held, state)
 	case known && rec.TokenID != "":
-		r.Note = fmt.Sprintf("replaced keychain entry %s, which held %s (expired)", account, describe(rec, known))
+		r.Note = fmt.Sprintf("replaced keychain entry %s, which held %s (expired)", account, held)
 	default:
-		r.Note = fmt.Sprintf("replaced keychain entry %s, which held %s", account, describe(rec, known))
+		r.Note = fmt.Sprintf("replaced keychain entry %s, which held %s", account, held)
 	}
 	return r
+}
+
+// tokenState asks Konnect what became of rec's token: its state (a SPAT,
+// which has none, is "ACTIVE" while listed), "gone" when its owner's list
+// no longer has it, or "" when that cannot be told (no id or owner, or the
+// listing failed: the caller may not see that owner's tokens).
+func (s *Service) tokenState(ctx context.Context, sess *Session, rec keychain.Record) string {
+	if sess == nil || rec.TokenID == "" {
+		return ""
+	}
+	var o *owner
+	switch {
+	case rec.Kind == KindPAT && rec.UserID != "":
+		o = &owner{kind: KindPAT, userID: rec.UserID}
+	case rec.Kind == KindSPAT && rec.SystemAccountID != "":
+		o = &owner{kind: KindSPAT, acct: &konnect.SystemAccount{ID: rec.SystemAccountID, Name: rec.SystemAccountName}}
+	default:
+		return ""
+	}
+	list, err := s.tokens(ctx, sess, o)
+	if err != nil {
+		s.log.Debug("could not tell the replaced token's state", "id", rec.TokenID, "error", err)
+		return ""
+	}
+	for _, t := range list {
+		if t.ID == rec.TokenID {
+			if t.State == "" {
+				return "ACTIVE"
+			}
+			return t.State
+		}
+	}
+	return "gone"
 }
 
 // occupant describes what account holds before a login or import

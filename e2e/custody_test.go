@@ -142,7 +142,7 @@ func TestStoreNameTakenIsRefused(t *testing.T) {
 	// is the usual text.
 	r = w.cli("", nil, "create", "pat", "--name", "second", "--expires-in", "30d", "--store", "x", "--replace")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "Created pat \"second\"") ||
-		!strings.Contains(r.stderr, "Warning: replaced keychain entry token:x, which held pat \"first\" ("+first.ID+")") || !strings.Contains(r.stderr, "was not deleted") {
+		!strings.Contains(r.stderr, "Warning: replaced keychain entry token:x, which held pat \"first\" ("+first.ID+")") || !strings.Contains(r.stderr, "still ACTIVE in Konnect; that token was not deleted") {
 		t.Fatalf("--replace: %s", r)
 	}
 	clean(t, r.stdout, r.stderr)
@@ -150,6 +150,15 @@ func TestStoreNameTakenIsRefused(t *testing.T) {
 	// said so, and the user deletes it as told.
 	if r := w.cli("", nil, "delete", "pat", first.ID, "--auto-approve"); r.code != 0 {
 		t.Fatalf("delete the replaced token: %s", r)
+	}
+	// An entry whose token was deleted (and the entry kept): the replace
+	// says the token is gone, so there is nothing left to clean up.
+	if r := w.cli("", nil, "delete", "pat", "second"); r.code != 0 || !strings.Contains(r.stderr, "Kept keychain entry token:x") {
+		t.Fatalf("delete second, keeping its entry: %s", r)
+	}
+	r = w.cli("", nil, "create", "pat", "--name", "third", "--expires-in", "30d", "--store", "x", "--replace")
+	if r.code != 0 || !strings.Contains(r.stderr, "which held pat \"second\"") || !strings.Contains(r.stderr, "(no longer in Konnect)") {
+		t.Fatalf("replace the entry of a deleted token: %s", r)
 	}
 	custody(t, w, nil)
 }
