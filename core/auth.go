@@ -126,6 +126,10 @@ type AuthStatus struct {
 	Source        string                `json:"source,omitempty"` // param, env, keychain, config-file, login-token
 	Where         string                `json:"where,omitempty"`
 	Keychain      string                `json:"keychain,omitempty"` // system, file, or "" when none
+	// Stored is konnectd's record of a keychain credential: which Konnect
+	// token it is (token_id, empty when it came from login), its expiry,
+	// how it got there.
+	Stored *keychain.Record `json:"stored,omitempty"`
 	User          *konnect.User         `json:"user,omitempty"`
 	Organization  *konnect.Organization `json:"organization,omitempty"`
 	Warnings      []string              `json:"warnings"`
@@ -155,6 +159,11 @@ func (s *Service) Status(ctx context.Context, c Caller) (*AuthStatus, error) {
 	}
 	st.Profile = sess.Profile.Name
 	st.Source, st.Where = string(sess.Credential.Source), sess.Credential.Where
+	if sess.Credential.Source == config.SourceKeychain {
+		if rec, ok := s.CredentialRecord(ctx, sess.Profile.Name); ok {
+			st.Stored = &rec
+		}
+	}
 	st.Warnings = append(st.Warnings, sess.Warnings...)
 	if sess.Credential.Plaintext {
 		st.Warnings = append(st.Warnings, fmt.Sprintf("the token is stored in plaintext in the config file (%s); run 'konnectd auth import' (konnectd call auth/import) to move it into the keychain", sess.Credential.Where))

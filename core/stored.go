@@ -79,7 +79,25 @@ func (s *Service) ListStored(ctx context.Context, c Caller, f *Format) (any, err
 	if fm == nil {
 		return out, nil
 	}
-	return fm.render(ctx, output.Listing{Columns: storedColumns, Value: out.Data})
+	if fm.opts.Output != output.Text || fm.opts.HasFilter() {
+		return fm.render(ctx, output.Listing{Columns: storedColumns, Value: out.Data})
+	}
+	// The table says "unknown" where Konnect never told konnectd the id
+	// (a login's token), and marks an entry the keychain lost.
+	rows := make([]map[string]string, len(out.Data))
+	for i, e := range out.Data {
+		id := e.TokenID
+		if id == "" {
+			id = "unknown"
+		}
+		name := e.Name
+		if !e.Present {
+			name += " (missing)"
+		}
+		rows[i] = map[string]string{"name": name, "space": e.Space, "kind": e.Kind, "token_id": id,
+			"profile": e.Profile, "expires_at": e.ExpiresAt, "source": e.Source}
+	}
+	return fm.render(ctx, output.Listing{Columns: storedColumns, Value: rows})
 }
 
 // ForgetRequest is keychain/forget: one entry, by the name get stored
@@ -187,6 +205,29 @@ func (s *Service) Secret(ctx context.Context, r *ForgetRequest) (*StoredSecret, 
 		return nil, err
 	}
 	return &StoredSecret{Account: acct, Secret: v}, nil
+}
+
+// CredentialRecord is konnectd's record of profile's keychain credential:
+// which Konnect token it is and until when, as far as konnectd knows. It is
+// the hook for watching expiry and rotating a profile's credential.
+func (s *Service) CredentialRecord(ctx context.Context, profile string) (keychain.Record, bool) {
+	return s.indexRecord(ctx, keychain.ProfileAccount(profile))
+}
+
+// StoredRecords lists every record of the keychain index (probe entries
+// left out), for code that watches what konnectd stored.
+func (s *Service) StoredRecords(ctx context.Context) ([]keychain.Record, error) {
+	if err := s.needIndex(); err != nil {
+		return nil, err
+	}
+	recs, err := s.index.List(ctx)
+	out := recs[:0]
+	for _, r := range recs {
+		if _, space := keychain.AccountName(r.Account); space != "probe" {
+			out = append(out, r)
+		}
+	}
+	return out, err
 }
 
 // heldBy lists the entries whose record says they hold token id.

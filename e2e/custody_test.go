@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -237,11 +238,16 @@ func TestDeleteForgetsStoredEntry(t *testing.T) {
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "Forgot token:ci-three, which held pat \"ci-three\"") {
 		t.Fatalf("forget: %s", r)
 	}
-	if r := w.cli("", nil, "get", "stored"); r.code != 0 || strings.Contains(r.stdout, "ci-") || !strings.Contains(r.stdout, "default") {
+	if r := w.cli("", nil, "get", "stored"); r.code != 0 || strings.Contains(r.stdout, "ci-") || !regexp.MustCompile(`(?m)^default\s+profile\s+pat\s+unknown\s+default\s+login$`).MatchString(r.stdout) {
 		t.Fatalf("get stored after: %s", r)
 	}
 	if r := w.cli("", nil, "forget", "ci-three"); r.code != 1 || !strings.Contains(r.stderr, "no keychain entry") {
 		t.Fatalf("forget again: %s", r)
+	}
+	// The profile's credential is a login: status says its id is unknown.
+	var st core.AuthStatus
+	if err := w.call("auth/status", map[string]any{}, &st); err != nil || st.Stored == nil || st.Stored.Source != "login" || st.Stored.TokenID != "" {
+		t.Fatalf("auth/status stored record: %+v %v", st.Stored, err)
 	}
 	custody(t, w, nil)
 }
@@ -261,7 +267,7 @@ func TestFailuresAfterCreateKeepTheSecret(t *testing.T) {
 	r := w.cli("", nil, "create", "pat", "--name", "late-jq", "--expires-in", "30d", "--jq", late)
 	created := w.emu.CreatedTokens()
 	id := created[len(created)-1].ID
-	if r.code != 1 || !strings.Contains(r.stderr, "kept in the system keychain as recovered:"+id) ||
+	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "kept in the system keychain as recovered:"+id) ||
 		!strings.Contains(r.stderr, "secret-tool lookup service konnectd username recovered:"+id) || !strings.Contains(r.stderr, "konnectd get stored "+id+" --secret") {
 		t.Fatalf("late jq failure: %s", r)
 	}

@@ -137,10 +137,14 @@ func keepCreated(err error, out io.Writer) {
 		return
 	}
 	var d struct {
-		Created json.RawMessage `json:"created"`
+		Created        json.RawMessage `json:"created"`
+		SecretIncluded *bool           `json:"secretIncluded"`
 	}
 	if json.Unmarshal(raw, &d) != nil || len(d.Created) == 0 || string(d.Created) == "null" {
 		return
+	}
+	if d.SecretIncluded != nil && !*d.SecretIncluded {
+		return // the secret is in the keychain, and the message says where
 	}
 	var buf bytes.Buffer
 	if json.Indent(&buf, d.Created, "", "  ") == nil {
