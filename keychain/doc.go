@@ -17,14 +17,30 @@
 //	profile:<profile>   a profile's token, for a profile name that has a ':'
 //	token:<name>        a token stored under a name, e.g. by
 //	                    token/createPersonal {store: "name"}
+//	recovered:<id>      a created token whose delivery failed after Konnect
+//	                    created it, kept under its Konnect id
+//	probe:<nonce>       a scratch entry written and removed at once, to check
+//	                    that the keychain takes writes before a create
 //
-// ProfileAccount and NamedAccount build them. The mapping is one-to-one: an
+// ProfileAccount, NamedAccount, RecoveredAccount and ProbeAccount build
+// them; AccountName splits one back. The mapping is one-to-one: an
 // account without ':' can only be a plain profile name, and the two prefixes
 // tell the rest apart, so no profile can ever read or overwrite a named token.
 // Outside konnectd the entries are ordinary Secret Service items with the
 // attributes service=konnectd and username=<account> (see secret-tool(1)), a
 // macOS generic password with that service and account, or a Windows generic
 // credential with target "konnectd:<account>".
+//
+// # The index
+//
+// An entry's value is the raw secret and nothing else, so secret-tool prints
+// the token. What konnectd knows about it (the Konnect token id, kind, owner,
+// profile, expiry, whether it was created, given to login, imported or
+// recovered) is a Record in the Index: a JSON file of mode 0600 beside the
+// config file (or beside the file store), locked with flock(2) while written
+// so the daemon and konnectd mcp can share it. go-keyring cannot enumerate
+// a keychain, so the index is also how entries are listed; entries other
+// programs wrote are not in it. The index holds no secret.
 //
 // # Bounding
 //
