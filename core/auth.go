@@ -121,18 +121,18 @@ func (s *Service) Logout(ctx context.Context, c Caller) (*LogoutResult, error) {
 
 // AuthStatus is auth/status's answer.
 type AuthStatus struct {
-	Profile       string                `json:"profile"`
-	Authenticated bool                  `json:"authenticated"`
-	Source        string                `json:"source,omitempty"` // param, env, keychain, config-file, login-token
-	Where         string                `json:"where,omitempty"`
-	Keychain      string                `json:"keychain,omitempty"` // system, file, or "" when none
+	Profile       string `json:"profile"`
+	Authenticated bool   `json:"authenticated"`
+	Source        string `json:"source,omitempty"` // param, env, keychain, config-file, login-token
+	Where         string `json:"where,omitempty"`
+	Keychain      string `json:"keychain,omitempty"` // system, file, or "" when none
 	// Stored is konnectd's record of a keychain credential: which Konnect
 	// token it is (token_id, empty when it came from login), its expiry,
 	// how it got there.
-	Stored *keychain.Record `json:"stored,omitempty"`
-	User          *konnect.User         `json:"user,omitempty"`
-	Organization  *konnect.Organization `json:"organization,omitempty"`
-	Warnings      []string              `json:"warnings"`
+	Stored       *keychain.Record      `json:"stored,omitempty"`
+	User         *konnect.User         `json:"user,omitempty"`
+	Organization *konnect.Organization `json:"organization,omitempty"`
+	Warnings     []string              `json:"warnings"`
 }
 
 // Status says whether the caller's profile has a working credential, where

@@ -149,6 +149,7 @@ func (s *Service) checkTarget(ctx context.Context, req *tokenRequest) error {
 	if err != nil && !errors.Is(err, keychain.ErrNotFound) {
 		return &KeychainCheckError{Err: err}
 	}
+	req.occupied = occupied
 	if occupied {
 		rec, known := s.indexRecord(ctx, req.account)
 		rotating := known && rec.TokenID != "" && rec.TokenID == req.rotating
@@ -488,4 +489,40 @@ func stateOf(err error) string {
 // takes it, else the error hands the secret back (Recovery.In "reply").
 func (s *Service) Rescue(ctx context.Context, c Caller, t *TokenCreated, step string, cause error) error {
 	return s.rescue(ctx, &tokenRequest{face: c.Face}, t, step, cause)
+}
+
+// accountLocks serializes creates into the same keychain entry within the
+// process, from the check that finds it free to the write. Across
+// processes, store re-reads the entry before writing instead.
+type accountLocks struct {
+	mu sync.Mutex
+	m  map[string]chan struct{}
+}
+
+// lock takes account's lock, waiting at most as long as ctx lasts.
+func (l *accountLocks) lock(ctx context.Context, account string) (func(), error) {
+	for {
+		l.mu.Lock()
+		if l.m == nil {
+			l.m = map[string]chan struct{}{}
+		}
+		held, busy := l.m[account]
+		if !busy {
+			ch := make(chan struct{})
+			l.m[account] = ch
+			l.mu.Unlock()
+			return func() {
+				l.mu.Lock()
+				delete(l.m, account)
+				l.mu.Unlock()
+				close(ch)
+			}, nil
+		}
+		l.mu.Unlock()
+		select {
+		case <-held:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for another create into keychain entry %s: %w", account, ctx.Err())
+		}
+	}
 }

@@ -217,3 +217,81 @@ func works(t *testing.T, base, kind, secret string) {
 		t.Fatalf("the recovered %s does not work: %v", kind, err)
 	}
 }
+
+// sneakyStore is the real keychain where another program writes account
+// right after konnectd's write check: the entry is taken while the token
+// is being created.
+type sneakyStore struct {
+	keychain.Store
+	account string
+}
+
+func (s sneakyStore) Delete(ctx context.Context, account string) error {
+	err := s.Store.Delete(ctx, account)
+	if strings.HasPrefix(account, "probe:") {
+		_ = s.Store.Set(ctx, s.account, "written by someone else")
+	}
+	return err
+}
+
+// TestCreateNeverOverwritesAnEntry: two creates into one free entry at
+// once store one token and refuse the other before it is created; an entry
+// another process fills while the token is created is left alone and the
+// new token is kept under recovered:<id>.
+func TestCreateNeverOverwritesAnEntry(t *testing.T) {
+	testkeyring.Shared(t)
+	real, err := keychain.Open(keychain.Options{Service: "konnectd-custody-race-" + fmt.Sprint(os.Getpid())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu, err := emulator.New(emulator.Options{Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := emu.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emu.Close()
+	f, err := config.Parse("config.yaml", []byte("default:\n  konnect:\n    base-url: "+base+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := struct {
+		emu    *emulator.Emulator
+		caller core.Caller
+	}{emu, core.Caller{Env: config.Env{"KONGCTL_DEFAULT_KONNECT_PAT": emu.AdminToken()}}}
+	index, _ := keychain.OpenIndex(filepath.Join(t.TempDir(), keychain.IndexFile))
+	svc := core.New(core.Options{Config: fixedConfig{f}, Keychain: real, Index: index})
+
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = svc.CreatePersonalToken(context.Background(), r.caller, &core.CreatePATRequest{Name: fmt.Sprintf("race %d", i), Expiry: core.Expiry{ExpiresIn: "30d"}, Store: &core.StoreTarget{Name: "race"}})
+		}()
+	}
+	wg.Wait()
+	var ve *core.ValidationError
+	if (errs[0] == nil) == (errs[1] == nil) || !(errors.As(errs[0], &ve) || errors.As(errs[1], &ve)) {
+		t.Fatalf("two creates into one entry: %v / %v; want one stored, one refused", errs[0], errs[1])
+	}
+	if n := len(r.emu.CreatedTokens()); n != 1 {
+		t.Fatalf("%d tokens created, want 1", n)
+	}
+
+	sneaky := core.New(core.Options{Config: fixedConfig{f}, Keychain: sneakyStore{real, "token:sneaky"}, Index: index})
+	_, err = sneaky.CreatePersonalToken(context.Background(), r.caller, &core.CreatePATRequest{Name: "sneaky", Expiry: core.Expiry{ExpiresIn: "30d"}, Store: &core.StoreTarget{Name: "sneaky"}})
+	var se *core.StateError
+	if !errors.As(err, &se) || se.Recovery == nil || se.Recovery.In != "keychain" {
+		t.Fatalf("an entry taken meanwhile: %v", redactErr(err))
+	}
+	if v, _ := real.Get(context.Background(), "token:sneaky"); v != "written by someone else" {
+		t.Fatal("the entry another program wrote was overwritten")
+	}
+	if v, err := real.Get(context.Background(), se.Recovery.Account); err != nil || !strings.HasPrefix(v, "kpat_") {
+		t.Fatalf("the new token is not under %s: %v", se.Recovery.Account, err)
+	}
+}

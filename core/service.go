@@ -48,6 +48,7 @@ type Service struct {
 	log   *slog.Logger
 	now   func() time.Time
 
+	locks  accountLocks
 	faults *testFaults
 }
 

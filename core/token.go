@@ -141,6 +141,10 @@ type tokenRequest struct {
 	rotating string
 	// replaced is set by checkTarget when the store replaces an entry.
 	replaced *Replaced
+	// occupied is what checkTarget found: the entry held a secret.
+	occupied bool
+	// unlock releases the account's lock taken by begin.
+	unlock func()
 	// render is how the answer will be rendered, for the dry run; nil
 	// without a format.
 	render func(context.Context, *TokenCreated) (any, error)
@@ -172,7 +176,21 @@ func (s *Service) begin(ctx context.Context, c Caller, e Expiry, store *StoreTar
 	if r.sess, r.fm, err = s.identitySession(ctx, c, f, output.KindCreate); err != nil {
 		return nil, err
 	}
+	if r.account != "" {
+		// Two creates into one entry must not both find it free: the
+		// second waits until the first has stored (or failed).
+		if r.unlock, err = s.locks.lock(ctx, r.account); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
+}
+
+// done releases what begin took.
+func (r *tokenRequest) done() {
+	if r != nil && r.unlock != nil {
+		r.unlock()
+	}
 }
 
 // storeAccount checks a store target and the format it is used with: a
@@ -206,6 +224,7 @@ func (s *Service) CreatePersonalToken(ctx context.Context, c Caller, r *CreatePA
 	if err != nil {
 		return nil, err
 	}
+	defer req.done()
 	req.render = func(ctx context.Context, t *TokenCreated) (any, error) { return renderCreated(ctx, req.fm, t) }
 	created, err := s.mintPAT(ctx, req, r.UserID, name)
 	if err != nil {
@@ -225,6 +244,7 @@ func (s *Service) CreateSystemAccountToken(ctx context.Context, c Caller, r *Cre
 	if err != nil {
 		return nil, err
 	}
+	defer req.done()
 	req.render = func(ctx context.Context, t *TokenCreated) (any, error) { return renderCreated(ctx, req.fm, t) }
 	acct, err := s.resolveAccount(ctx, req.sess, r.AccountRef)
 	if err != nil {
@@ -347,6 +367,13 @@ func (s *Service) finishCreate(ctx context.Context, req *tokenRequest, t *TokenC
 func (s *Service) store(ctx context.Context, req *tokenRequest, t *TokenCreated) (*TokenCreated, error) {
 	if req.account == "" {
 		return t, nil
+	}
+	if !req.occupied && !req.replace {
+		// Another process (konnectd mcp, a second daemon) may have written
+		// the entry while the token was created: never overwrite it.
+		if _, err := s.keys.Get(ctx, req.account); err == nil {
+			return nil, s.rescue(ctx, req, t, "store", fmt.Errorf("keychain entry %s was taken while the token was created; it was left as it is", req.account))
+		}
 	}
 	if err := s.keys.Set(ctx, req.account, t.Token); err != nil {
 		return nil, s.rescue(ctx, req, t, "store", err)

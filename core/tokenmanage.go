@@ -301,6 +301,7 @@ func (s *Service) RotateToken(ctx context.Context, c Caller, r *RotateTokenReque
 	if err != nil {
 		return nil, err
 	}
+	defer req.done()
 	o, err := s.resolveOwner(ctx, req.sess, r.TokenOwner)
 	if err != nil {
 		return nil, err
