@@ -370,7 +370,9 @@ func (s *Service) store(ctx context.Context, req *tokenRequest, t *TokenCreated)
 	}
 	if !req.occupied && !req.replace {
 		// Another process (konnectd mcp, a second daemon) may have written
-		// the entry while the token was created: never overwrite it.
+		// the entry while the token was created: leave it alone. Limit: the
+		// keychain has no compare-and-set, so a write by another process
+		// between this read and the Set below can still be replaced.
 		if _, err := s.keys.Get(ctx, req.account); err == nil {
 			return nil, s.rescue(ctx, req, t, "store", fmt.Errorf("keychain entry %s was taken while the token was created; it was left as it is", req.account))
 		}
