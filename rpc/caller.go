@@ -30,8 +30,12 @@ func CallerFrom(ctx context.Context, profile string) core.Caller {
 // faceOf tells from initialize's clientInfo.name where answers are shown,
 // so messages name commands that exist there: konnectd's own verbs call
 // themselves konnectd-<verb>, the VS Code extension vscode-konnect.
+// "konnectd call" is a CLI whose user writes methods and params, so it
+// gets the RPC face's method names.
 func faceOf(client string) string {
 	switch {
+	case client == "konnectd-call":
+		return core.FaceRPC
 	case strings.HasPrefix(client, "konnectd-"):
 		return core.FaceCLI
 	case client == "vscode-konnect":
