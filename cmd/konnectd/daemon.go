@@ -112,6 +112,7 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions, stop func
 		rpc.IdentityMethods(svc),
 		rpc.CredentialMethods(svc, log),
 		rpc.TokenMethods(svc),
+		rpc.KonnectMethods(svc),
 	)
 	// Config announces, RPC subscribes: every client hears about each
 	// effective change, with its own active profile.
