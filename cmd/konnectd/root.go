@@ -41,6 +41,7 @@ talk to the running daemon and start one when none runs.`,
 		newLogoutCmd(),
 		newStatusCmd(),
 		newStopCmd(),
+		newAPICmd(),
 	// subcommands are added here, one line each
 	)
 	return root
