@@ -8,10 +8,12 @@ func (t *tools) addRead(s *sdk.Server) {
 	t.addIdentity(s)
 	t.addTokensRead(s)
 	t.addJQ(s)
+	t.addKonnectRead(s)
 }
 
 // addWrite registers the tools that exist only with AllowWrite: they
 // create tokens (additive) or retire them (destructive).
 func (t *tools) addWrite(s *sdk.Server) {
 	t.addTokensWrite(s)
+	t.addKonnectWrite(s)
 }
