@@ -82,6 +82,12 @@ const createWarning = "this call created a token and printed its value, which Ko
 func (s *Service) Request(ctx context.Context, c Caller, r APIRequest) (*APIResponse, error) {
 	kr := konnect.Request{Method: r.Method, Path: r.Path, Query: r.Query, Region: r.Region, Paginate: r.Paginate,
 		MaxBytes: s.maxAPIBytes(), Progress: r.Progress}
+	if len(r.Headers) > 0 {
+		kr.Header = http.Header{}
+		for k, v := range r.Headers {
+			kr.Header.Set(k, v)
+		}
+	}
 	method, path, _, err := konnect.CheckRequest(kr)
 	if err != nil {
 		return nil, invalid(err.Error())
@@ -102,12 +108,6 @@ func (s *Service) Request(ctx context.Context, c Caller, r APIRequest) (*APIResp
 			return nil, invalid(fmt.Sprintf("a %s request has no body; give the method that takes one (-X POST, PUT or PATCH)", method))
 		}
 		kr.Body = r.Body
-	}
-	if len(r.Headers) > 0 {
-		kr.Header = http.Header{}
-		for k, v := range r.Headers {
-			kr.Header.Set(k, v)
-		}
 	}
 	creates := CreatesToken(method, path)
 	if creates && !r.RevealSecrets {
