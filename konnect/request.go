@@ -64,6 +64,11 @@ type Response struct {
 	URL string
 }
 
+// ErrNoAnswer means a POST or PATCH may have reached Konnect but no answer
+// came back. It is not sent again (it may have created or changed
+// something); the caller must look before retrying.
+var ErrNoAnswer = errors.New("the request may have reached Konnect but no answer came back, so it was not sent again: check whether it took effect before retrying")
+
 // DefaultMaxBytes is Request.MaxBytes' default.
 const DefaultMaxBytes = 8 << 20
 
@@ -243,7 +248,7 @@ func (c *Client) attempt(ctx context.Context, method, target string, body []byte
 				continue
 			}
 			if sent && !retryable {
-				return 0, nil, nil, fmt.Errorf("%s: the request may have reached Konnect but no answer came back, so it was not sent again: check whether it took effect before retrying (%v)", op, redact.Error(err))
+				return 0, nil, nil, fmt.Errorf("%s: %w (%v)", op, ErrNoAnswer, redact.Error(err))
 			}
 			return 0, nil, nil, fmt.Errorf("%s: %w", op, redact.Error(err))
 		}

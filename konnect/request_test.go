@@ -3,6 +3,7 @@ package konnect_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -191,6 +192,16 @@ func TestRequestRetries(t *testing.T) {
 	}
 	if n := opCount(r.emu, "create-control-plane"); n != 1 {
 		t.Fatalf("the POST was sent %d times", n)
+	}
+	// Committed, then the connection dropped: not sent again, and the
+	// error says to look first.
+	r.emu.SetFaults(emulator.Faults{DropAfterCommit: "create-control-plane"})
+	_, err = r.client.Request(context.Background(), konnect.Request{Method: "POST", Path: "/v2/control-planes", Body: []byte(`{"name":"dropped"}`)})
+	if !errors.Is(err, konnect.ErrNoAnswer) {
+		t.Fatalf("dropped POST: %v", err)
+	}
+	if n := opCount(r.emu, "create-control-plane"); n != 2 {
+		t.Fatalf("the dropped POST was sent %d times", n-1)
 	}
 	r.emu.SetFaults(emulator.Faults{})
 	res, err = r.client.Request(context.Background(), konnect.Request{Path: "/v2/control-planes/" + "00000000-0000-4000-8000-000000000000"})

@@ -31,7 +31,7 @@ func init() {
 		switch {
 		case errors.As(err, &se):
 			return &Error{Code: CodeOutcomeUnknown, Message: err.Error(), Data: map[string]any{"step": se.Step, "state": se.State, "created": se.Created}, Err: err, Secret: se.Created != nil}
-		case errors.Is(err, konnect.ErrOutcomeUnknown):
+		case errors.Is(err, konnect.ErrOutcomeUnknown), errors.Is(err, konnect.ErrNoAnswer):
 			return &Error{Code: CodeOutcomeUnknown, Message: err.Error(), Err: err}
 		case errors.As(err, &ve):
 			return &Error{Code: CodeValidation, Message: err.Error(), Data: map[string]any{"problems": ve.Problems}, Err: err}
