@@ -263,11 +263,20 @@ func TestMCPKonnectTools(t *testing.T) {
 	if msg := a.fails("konnect_get", map[string]any{"path": "/v2/control-planes/00000000-0000-4000-8000-000000000000"}); !strings.Contains(msg, "404") {
 		t.Errorf("not found: %s", msg)
 	}
+	// konnect_get has no method to give: asking for one is refused, and
+	// nothing is sent.
+	before := len(w.emu.RequestLog())
+	if res, err := a.callErr("konnect_get", map[string]any{"path": "/v2/control-planes", "method": "POST"}); err == nil && !res.IsError {
+		t.Fatalf("konnect_get with a method: %s", redact.String(text(res)))
+	}
+	if n := len(w.emu.RequestLog()) - before; n != 0 {
+		t.Fatalf("konnect_get with a method sent %d requests", n)
+	}
 	if _, err := a.callErr("konnect_request", map[string]any{"method": "POST", "path": "/v2/control-planes"}); err == nil || !strings.Contains(err.Error(), "unknown tool") {
 		t.Fatalf("konnect_request on a read-only server: %v", err)
 	}
 	rw := startAgent(t, w, "", "--allow-write")
-	before := len(w.emu.RequestLog())
+	before = len(w.emu.RequestLog())
 	if msg := rw.fails("konnect_request", map[string]any{"method": "GET", "path": "/v2/control-planes"}); !strings.Contains(msg, "konnect_get") {
 		t.Errorf("GET through konnect_request: %s", msg)
 	}
