@@ -140,8 +140,9 @@ func (s *Service) Request(ctx context.Context, c Caller, r APIRequest) (*APIResp
 		out.Headers[k] = v
 	}
 	body := bytes.TrimSpace(res.Body)
+	empty := len(body) == 0
 	switch {
-	case len(body) == 0:
+	case empty:
 		body = []byte("null")
 	case !json.Valid(body):
 		body, _ = json.Marshal(string(body))
@@ -160,9 +161,11 @@ func (s *Service) Request(ctx context.Context, c Caller, r APIRequest) (*APIResp
 		out.Body = body
 		return out, nil
 	}
-	text, err := s.renderAPI(ctx, r.Format, body)
-	if err != nil {
-		return nil, err
+	text := "" // no body (HEAD, 204) prints nothing, as gh api does
+	if !empty || r.Format.JQ != nil {
+		if text, err = s.renderAPI(ctx, r.Format, body); err != nil {
+			return nil, err
+		}
 	}
 	out.Text = &text
 	return out, nil

@@ -148,7 +148,7 @@ func TestAPIPostNeedsExplicitMethod(t *testing.T) {
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "from stdin" {
 		t.Fatalf("patch: %s", r)
 	}
-	if r = w.cli("", nil, "api", "-X", "DELETE", "/v2/control-planes/"+cp.ID); r.code != 0 {
+	if r = w.cli("", nil, "api", "-X", "DELETE", "/v2/control-planes/"+cp.ID); r.code != 0 || r.stdout != "" {
 		t.Fatalf("delete: %s", r)
 	}
 	if r = w.cli("", nil, "api", "/v2/control-planes/"+cp.ID); r.code != 1 || !strings.Contains(r.stdout, "Not Found") {
