@@ -130,7 +130,9 @@ func TestAPIPostNeedsExplicitMethod(t *testing.T) {
 	var cp struct {
 		ID, Name string
 		Labels   map[string]string
-		Config   struct{ ClusterType string `json:"cluster_type"` }
+		Config   struct {
+			ClusterType string `json:"cluster_type"`
+		}
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &cp); err != nil || cp.Name != "dev" || cp.Labels["env"] != "dev" || cp.Config.ClusterType != "CLUSTER_TYPE_CONTROL_PLANE" {
 		t.Fatalf("created %+v (%v): %s", cp, err, r)
