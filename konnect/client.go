@@ -198,6 +198,13 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 }
 
 func (c *Client) send(ctx context.Context, method, target string, body []byte) (int, http.Header, []byte, error) {
+	return c.sendWith(ctx, method, target, body, nil, maxBody)
+}
+
+// sendWith is send with extra headers (set after the defaults, so a
+// caller may replace Accept or Content-Type but never Authorization, which
+// Request refuses) and a body cap.
+func (c *Client) sendWith(ctx context.Context, method, target string, body []byte, extra http.Header, limit int64) (int, http.Header, []byte, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -212,6 +219,9 @@ func (c *Client) send(ctx context.Context, method, target string, body []byte) (
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	for k, vs := range extra {
+		req.Header[http.CanonicalHeaderKey(k)] = vs
+	}
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
@@ -219,7 +229,7 @@ func (c *Client) send(ctx context.Context, method, target string, body []byte) (
 		return 0, nil, nil, unwrapURLError(err)
 	}
 	defer resp.Body.Close()
-	b, err := readBody(resp)
+	b, err := readBody(resp, limit)
 	c.log.DebugContext(ctx, "konnect request", "method", method, "path", req.URL.Path, "status", resp.StatusCode, "took", time.Since(start))
 	if err != nil {
 		return 0, nil, nil, err
@@ -230,18 +240,30 @@ func (c *Client) send(ctx context.Context, method, target string, body []byte) (
 // maxBody bounds a response body.
 const maxBody = 64 << 20
 
-// readBody reads a response body, at most maxBody bytes, into one buffer
+// ErrBodyTooLarge is a response body over the caller's cap.
+var ErrBodyTooLarge = errors.New("the response is over the size limit")
+
+// readBody reads a response body, at most limit bytes, into one buffer
 // of its Content-Length when it has one: io.ReadAll alone starts at 512
-// bytes and regrows about ten times for a 26 KB page.
-func readBody(resp *http.Response) ([]byte, error) {
-	if n := resp.ContentLength; n > 0 && n <= maxBody {
+// bytes and regrows about ten times for a 26 KB page. At limit maxBody a
+// longer body is cut short, as it always was; under a smaller limit (a
+// generic request's) it is ErrBodyTooLarge.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	if n := resp.ContentLength; n > 0 && n <= limit {
 		b := make([]byte, n)
 		if _, err := io.ReadFull(resp.Body, b); err != nil {
 			return nil, err
 		}
 		return b, nil
 	}
-	return io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if limit >= maxBody {
+		return io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err == nil && int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w of %d bytes", ErrBodyTooLarge, limit)
+	}
+	return b, err
 }
 
 // unwrapURLError drops *url.Error's quoting of the full URL: the message

@@ -125,6 +125,7 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions, stop func
 		rpc.CredentialMethods(svc, log),
 		rpc.TokenMethods(svc),
 		rpc.KeychainMethods(svc, log),
+		rpc.KonnectMethods(svc),
 	)
 	// Config announces, RPC subscribes: every client hears about each
 	// effective change, with its own active profile.

@@ -29,6 +29,9 @@ type Options struct {
 	// Strict validates every request and response against the official
 	// spec and records what does not conform (see Violations).
 	Strict bool
+	// ControlPlanes seeds this many control planes (cp-01, cp-02, …,
+	// created a second apart), for paging tests.
+	ControlPlanes int
 }
 
 // Emulator is one in-memory organization. Safe for concurrent use.
@@ -50,6 +53,9 @@ type Emulator struct {
 	created  []CreatedToken
 	counts   map[string]int
 	admin    string
+
+	controlPlanes []*controlPlane
+	log           []LoggedRequest
 
 	faultMu sync.Mutex
 	faults  Faults
@@ -124,8 +130,31 @@ func New(o Options) (*Emulator, error) {
 		}
 		e.strict = rec
 	}
+	base := now.Add(-time.Duration(o.ControlPlanes) * time.Second)
+	for i := range o.ControlPlanes {
+		e.controlPlanes = append(e.controlPlanes, newControlPlane(seqID('c', i+1), fmt.Sprintf("cp-%02d", i+1), base.Add(time.Duration(i)*time.Second)))
+	}
 	e.routes()
 	return e, nil
+}
+
+// LoggedRequest is one request as the emulator received it: which host it
+// was addressed to (the Host header, so a client behind a proxy shows
+// whether it chose the global or a regional host), the method, path and
+// raw query, and the operation it matched ("unknown" for none). Headers
+// and bodies are not kept: they may hold credentials.
+type LoggedRequest struct {
+	Method, Host, Path, Query, Op string
+}
+
+// maxLog bounds the request log; older entries are dropped first.
+const maxLog = 10_000
+
+// RequestLog returns the requests received so far, oldest first.
+func (e *Emulator) RequestLog() []LoggedRequest {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]LoggedRequest(nil), e.log...)
 }
 
 // AdminToken is a PAT of the organization's owner.

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/konnectd/konnectd/konnect/spec"
 )
 
@@ -248,16 +250,18 @@ func TestOperationsAreSpecOperations(t *testing.T) {
 		t.Fatal(err)
 	}
 	known := map[string]bool{}
-	for _, item := range d.Identity.Paths.Map() {
-		for _, op := range item.Operations() {
-			known[op.OperationID] = true
+	for _, doc := range []*openapi3.T{d.Identity, d.Organizations, d.ControlPlanes} {
+		for _, item := range doc.Paths.Map() {
+			for _, op := range item.Operations() {
+				known[op.OperationID] = true
+			}
 		}
 	}
 	ops := Operations()
 	sort.Strings(ops)
 	for _, op := range ops {
 		if !known[op] {
-			t.Errorf("%s is not an operation of the identity spec", op)
+			t.Errorf("%s is not an operation of the identity, organizations or control planes spec", op)
 		}
 	}
 }

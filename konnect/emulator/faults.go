@@ -48,6 +48,10 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	e.mu.Lock()
 	e.counts[op]++
+	if len(e.log) >= maxLog {
+		e.log = append(e.log[:0], e.log[len(e.log)-maxLog/2:]...)
+	}
+	e.log = append(e.log, LoggedRequest{Method: r.Method, Host: r.Host, Path: r.URL.Path, Query: r.URL.RawQuery, Op: op})
 	e.mu.Unlock()
 
 	e.faultMu.Lock()

@@ -23,9 +23,11 @@ var filterRules = map[string]filterRule{
 	"list-team-roles":                              {"entity_type_name": {"eq"}, "role_name": {"eq"}},
 	"get-system-accounts-accountId-assigned-roles": {"entity_id": {"eq"}, "entity_type_name": {"eq"}, "role_name": {"eq"}},
 	"list-users-personal-access-tokens":            {},
+	"list-control-planes": {"id": {"eq", "oeq"}, "name": {"contains", "eq", "neq"},
+		"cluster_type": {"eq", "neq", "oeq"}, "cloud_gateway": {"eq"}},
 }
 
-var boolFields = map[string]bool{"active": true, "konnect_managed": true}
+var boolFields = map[string]bool{"active": true, "konnect_managed": true, "cloud_gateway": true}
 
 type cond struct{ field, op, value string }
 

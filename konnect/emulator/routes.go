@@ -38,6 +38,12 @@ var routeTable = []route{
 	{"POST /v3/system-accounts/{accountId}/access-tokens", "post-system-accounts-id-access-tokens", true, (*Emulator).createSPAT},
 	{"GET /v3/system-accounts/{accountId}/access-tokens/{tokenId}", "get-system-accounts-id-access-tokens-id", true, (*Emulator).getSPAT},
 	{"DELETE /v3/system-accounts/{accountId}/access-tokens/{tokenId}", "delete-system-accounts-id-access-tokens-id", true, (*Emulator).deleteSPAT},
+	// Control Planes v2: a regional API, served on the same host.
+	{"GET /v2/control-planes", "list-control-planes", true, (*Emulator).listControlPlanes},
+	{"POST /v2/control-planes", "create-control-plane", true, (*Emulator).createControlPlane},
+	{"GET /v2/control-planes/{controlPlaneId}", "get-control-plane", true, (*Emulator).getControlPlane},
+	{"PATCH /v2/control-planes/{controlPlaneId}", "update-control-plane", true, (*Emulator).updateControlPlane},
+	{"DELETE /v2/control-planes/{controlPlaneId}", "delete-control-plane", true, (*Emulator).deleteControlPlane},
 }
 
 // Operations lists the spec operationIds the emulator serves.

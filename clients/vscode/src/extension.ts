@@ -14,6 +14,7 @@ import { signIn, signOut, switchProfile, whoAmI } from './commands/auth';
 import { createPersonalToken, createSystemAccountToken, rotateToken } from './commands/tokens';
 import { find } from './commands/identity';
 import { runJq } from './commands/jq';
+import { ApiDocuments, openApiPath, scheme as apiScheme } from './commands/api';
 
 /** The extension's API: what tests (and other extensions) may inspect. Never a secret. */
 export interface Api {
@@ -78,6 +79,8 @@ export function activate(context: vscode.ExtensionContext): Api {
   daemon.onNotification('$/progress', (p: Progress) => progress.dispatch(p));
 
   const ctx: Ctx = { daemon, log, progress, refresh };
+  const apiDocs = new ApiDocuments(ctx);
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(apiScheme, apiDocs));
   const commands: Record<string, (...args: any[]) => Promise<unknown>> = {
     'konnect.signIn': guard(log, 'Sign in', (a?) => signIn(ctx, a)),
     'konnect.signOut': guard(log, 'Sign out', (a?) => signOut(ctx, a)),
@@ -89,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): Api {
     'konnect.findUsers': guard(log, 'Find users', (a?) => find(ctx, 'users', a)),
     'konnect.findTeams': guard(log, 'Find teams', (a?) => find(ctx, 'teams', a)),
     'konnect.runJq': guard(log, 'Run jq', (a?) => runJq(ctx, a)),
+    'konnect.openApiPath': guard(log, 'Open API path', (a?) => openApiPath(ctx, apiDocs, a)),
     'konnect.showLog': async () => log.show(),
     'konnect.restartDaemon': guard(log, 'Restart konnectd', () => daemon.restart('asked from the command palette')),
   };

@@ -108,20 +108,50 @@ const workspace = {
   },
   onDidChangeConfiguration: (l) => configEmitter.event(l),
   async openTextDocument(opts) {
+    if (opts instanceof Uri) {
+      // A provider's document, as VS Code makes it: read-only, its text
+      // what the provider answered for the URI.
+      const provider = providers.get(opts.scheme);
+      if (!provider) throw new Error(`stub: no content provider for ${opts.scheme}:`);
+      const content = await provider.provideTextDocumentContent(opts, { isCancellationRequested: false });
+      const doc = { uri: opts, getText: () => content, languageId: 'plaintext', readOnly: true };
+      ui.documents.push(doc);
+      return doc;
+    }
     const n = ui.documents.length + 1;
     const doc = { uri: { toString: () => `untitled:Untitled-${n}` }, getText: () => opts.content, languageId: opts.language };
     ui.documents.push(doc);
     return doc;
   },
+  registerTextDocumentContentProvider(scheme, provider) {
+    providers.set(scheme, provider);
+    return { dispose: () => providers.delete(scheme) };
+  },
   asRelativePath: (u) => String(u),
 };
 const configEmitter = new EventEmitter();
+const providers = new Map();
+
+// Uri: the parts VS Code's Uri.from keeps, and its toString shape.
+class Uri {
+  constructor(scheme, path, query, fragment) { Object.assign(this, { scheme, path, query, fragment, authority: '' }); }
+  static from(c) { return new Uri(c.scheme, c.path ?? '', c.query ?? '', c.fragment ?? ''); }
+  toString() {
+    return `${this.scheme}:${encodeURI(this.path)}${this.query ? '?' + encodeURIComponent(this.query) : ''}${this.fragment ? '#' + this.fragment : ''}`;
+  }
+}
+
+const languages = {
+  async setTextDocumentLanguage(doc, languageId) { doc.languageId = languageId; return doc; },
+};
 
 module.exports = {
   ui,
   statusItems,
   window,
   workspace,
+  languages,
+  Uri,
   commands: {
     registerCommand(id, fn) { commands.set(id, fn); return { dispose: () => commands.delete(id) }; },
     executeCommand(id, ...args) {

@@ -152,6 +152,17 @@ describe('Konnect extension in the real extension host', function () {
     assert.equal(out.getText().trim(), '6');
   });
 
+  it('konnect.openApiPath', async function () {
+    const made = await api.daemon.request('konnect/request', { method: 'POST', path: '/v2/control-planes', body: { name: 'host-cp' } });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const res = await run('konnect.openApiPath', { path: '/v2/control-planes?filter[name][eq]=host-cp', paginate: true });
+    assert.equal(res.status, 200, JSON.stringify(res));
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === res.document);
+    assert.equal(doc.uri.scheme, 'konnect');
+    assert.equal(doc.languageId, 'json');
+    assert.deepEqual(JSON.parse(doc.getText()).map((cp) => cp.name), ['host-cp']);
+  });
+
   it('konnect.switchProfile', async function () {
     assert.equal(await run('konnect.switchProfile', { profile: 'staging' }), 'staging');
     await until('staging status', () => api.status.last?.profile === 'staging');
