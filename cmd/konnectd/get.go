@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/konnectd/konnectd/core"
 	"github.com/konnectd/konnectd/rpc"
@@ -225,8 +226,8 @@ func (p *progressLine) clear() {
 	p.done = true
 }
 
-// stderrIsTerminal reports whether stderr is an interactive terminal.
+// stderrIsTerminal reports whether stderr is an interactive terminal
+// (isatty: "2>/dev/null" is a character device, not a terminal).
 func stderrIsTerminal() bool {
-	fi, err := os.Stderr.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(os.Stderr.Fd()))
 }
