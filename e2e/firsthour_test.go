@@ -50,3 +50,43 @@ func TestLoginFromDevNullIsNoToken(t *testing.T) {
 		}
 	}
 }
+
+// TestUsageErrorsAndVersion: cobra's own checks end as konnectd's usage
+// errors (exit 2, a message naming the flags or the shell), and --version
+// is "konnectd version".
+func TestUsageErrorsAndVersion(t *testing.T) {
+	clash := run(t, "", nil, "create", "pat", "--name", "x", "--expires-in", "1d", "--store", "a", "--store-as-profile", "b")
+	if clash.code != 2 || !strings.Contains(clash.stderr, "--store and --store-as-profile cannot be used together") ||
+		!strings.Contains(clash.stderr, "Run 'konnectd create pat --help' for usage") || strings.Contains(clash.stderr, "group") {
+		t.Errorf("--store with --store-as-profile: %s", clash)
+	}
+	nosh := run(t, "", nil, "completion", "nosh")
+	if nosh.code != 2 || nosh.stdout != "" || !strings.Contains(nosh.stderr, `unknown shell "nosh"`) || !strings.Contains(nosh.stderr, "bash") {
+		t.Errorf("completion nosh: %s", nosh)
+	}
+	if bash := run(t, "", nil, "completion", "bash"); bash.code != 0 || !strings.Contains(bash.stdout, "bash completion") {
+		t.Errorf("completion bash: %s", bash)
+	}
+	v, ver := run(t, "", nil, "--version"), run(t, "", nil, "version")
+	if v.code != 0 || ver.code != 0 || v.stdout != ver.stdout || !strings.HasPrefix(v.stdout, "konnectd ") {
+		t.Errorf("--version: %s\nversion: %s", v, ver)
+	}
+}
+
+// TestRawWithoutJQFollowsKongctl: -r without --jq is refused by every
+// command (kongctl's "--jq-raw-output requires --jq"), except create,
+// where kongctl ignores it and konnectd, a drop-in, does the same.
+func TestRawWithoutJQFollowsKongctl(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	w.login("default")
+	for _, args := range [][]string{
+		{"get", "pats", "-r"}, {"get", "me", "-r"}, {"get", "users", "-r"}, {"call", "daemon/status", "-r"},
+	} {
+		if r := w.cli("", nil, args...); r.code != 2 || !strings.Contains(r.stderr, "--jq-raw-output requires --jq") {
+			t.Errorf("%v: %s", args, r)
+		}
+	}
+	if r := w.cli("", nil, "create", "pat", "--name", "raw", "--expires-in", "1d", "-r", "-o", "json"); r.code != 0 || !strings.Contains(r.stdout, `"name": "raw"`) {
+		t.Errorf("create pat -r without --jq (kongctl ignores -r): %s", r)
+	}
+}
