@@ -90,3 +90,28 @@ func TestRawWithoutJQFollowsKongctl(t *testing.T) {
 		t.Errorf("create pat -r without --jq (kongctl ignores -r): %s", r)
 	}
 }
+
+// TestFilterValueOfTheWrongType: a value that cannot be compared as its
+// field's type is a usage error naming the field and the type, not a
+// silent "No resources found.".
+func TestFilterValueOfTheWrongType(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	w.login("default")
+	for _, c := range []struct{ filter, field, want string }{
+		{"filter[updated_at]=notadate", "updated_at", "date-time"},
+		{"filter[created_at][lt]=yesterday", "created_at", "date-time"},
+		{"filter[active]=maybe", "active", "boolean"},
+		{`{"email":{"contains":5}}`, "email.contains", "takes a string"},
+	} {
+		r := w.cli("", nil, "get", "users", "--filter", c.filter)
+		if r.code != 2 || !strings.Contains(r.stderr, c.field) || !strings.Contains(r.stderr, c.want) || strings.Contains(r.stdout, "No resources found") {
+			t.Errorf("--filter %s: %s", c.filter, r)
+		}
+	}
+	// Values of the right type still work, either side of the wire.
+	for _, f := range []string{"filter[active]=true", "filter[updated_at][gt]=2000-01-01", `{"email":{"contains":"@"}}`} {
+		if r := w.cli("", nil, "get", "users", "--filter", f); r.code != 0 || !strings.Contains(r.stdout, "Alex Cruz") {
+			t.Errorf("--filter %s: %s", f, r)
+		}
+	}
+}
