@@ -115,3 +115,63 @@ func TestFilterValueOfTheWrongType(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusTellsFailuresApart: status says which of "no credential",
+// "Konnect rejected the token" and "Konnect could not be reached" it is,
+// with the login command for that profile, and shows each retry of an
+// unreachable Konnect as it happens (stderr, via $/progress) and in the
+// daemon's log at INFO.
+func TestStatusTellsFailuresApart(t *testing.T) {
+	w := newWorld(t, worldOptions{configYAML: "default:\n  konnect:\n    base-url: {{URL}}\n" +
+		"team-a:\n  konnect:\n    base-url: {{URL}}\n" +
+		"down:\n  konnect:\n    base-url: http://127.0.0.1:1\n"})
+	none := w.cli("", nil, "status", "-p", "team-a")
+	if none.code != 1 || !strings.Contains(none.stdout, `Authenticated: no: no credential for profile "team-a"`) ||
+		!strings.Contains(none.stdout, "Hint:          run 'konnectd login --profile team-a'") {
+		t.Errorf("no credential: %s", none)
+	}
+	w.keys.SecretToolStore(t, "konnectd", "team-a", "kpat_"+strings.Repeat("x", 49))
+	bad := w.cli("", nil, "status", "-p", "team-a")
+	if bad.code != 1 || !strings.Contains(bad.stdout, "Authenticated: no: Konnect rejected the token from keychain") ||
+		!strings.Contains(bad.stdout, "run 'konnectd login --profile team-a' to store a new one") {
+		t.Errorf("rejected: %s", bad)
+	}
+	down := w.cli("", []string{"KONGCTL_DOWN_KONNECT_PAT=kpat_" + strings.Repeat("y", 49)}, "status", "-p", "down")
+	if down.code != 1 || !strings.Contains(down.stdout, "Authenticated: unknown: Konnect could not be reached at http://127.0.0.1:1") ||
+		strings.Contains(down.stdout, "Authenticated: no") || !strings.Contains(down.stderr, "could not be checked: Konnect is unreachable") {
+		t.Errorf("unreachable: %s", down)
+	}
+	if n := strings.Count(down.stderr, "Retrying: http://127.0.0.1:1: "); n != 4 || !strings.Contains(down.stderr, "retry 1 of 4 in ") {
+		t.Errorf("want the 4 retries on stderr as they happen, got %d: %s", n, down)
+	}
+	if logs := w.d.logs(); !strings.Contains(logs, "konnect request failed; retrying") || !strings.Contains(logs, "level=INFO") {
+		t.Errorf("daemon log has no INFO line per retry:\n%s", logs)
+	}
+	var st struct {
+		State, Konnect, Hint string
+	}
+	if err := w.call("auth/status", map[string]string{"profile": "team-a"}, &st); err != nil || st.State != "rejected" {
+		t.Errorf("auth/status state: %+v %v", st, err)
+	}
+}
+
+// TestStatusWithoutKeychain: with no D-Bus session bus the keychain cannot
+// be asked, so status says so and names what works instead of
+// recommending "konnectd login", which needs the keychain.
+func TestStatusWithoutKeychain(t *testing.T) {
+	dir := sockDir(t)
+	config := dir + "-config.yaml"
+	if err := os.WriteFile(config, []byte("default:\n  konnect:\n    base-url: http://127.0.0.1:1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(config) })
+	env := []string{"DBUS_SESSION_BUS_ADDRESS=", "KONGCTL_CONFIG_FILE=" + config}
+	d := startDaemon(t, env, "--config-file", config)
+	r := run(t, "", append(env, "KONNECTD_SOCKET="+d.socket), "status")
+	if r.code != 1 || !strings.Contains(r.stdout, "Keychain:      system, unreachable: ") ||
+		!strings.Contains(r.stdout, "the system keychain is unreachable") ||
+		!strings.Contains(r.stdout, "KONGCTL_DEFAULT_KONNECT_PAT") || !strings.Contains(r.stdout, "--keychain=file") ||
+		strings.Contains(r.stdout, "'konnectd login' to store") {
+		t.Errorf("status without a keychain: %s", r)
+	}
+}

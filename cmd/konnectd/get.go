@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/konnectd/konnectd/core"
+	"github.com/konnectd/konnectd/internal/redact"
 	"github.com/konnectd/konnectd/rpc"
 )
 
@@ -204,7 +205,10 @@ func (p *progressLine) notify(method string, params json.RawMessage) {
 	if p.done {
 		return
 	}
-	if pp.Total > 0 {
+	if pp.Message != "" {
+		// A retry the request waits for (Konnect unreachable, 503).
+		fmt.Fprintf(p.w, "\r\x1b[KFetching %s: %s", p.what, redact.String(pp.Message))
+	} else if pp.Total > 0 {
 		fmt.Fprintf(p.w, "\r\x1b[KFetching %s: %d of %d", p.what, pp.Done, pp.Total)
 	} else {
 		fmt.Fprintf(p.w, "\r\x1b[KFetching %s: %d", p.what, pp.Done)
