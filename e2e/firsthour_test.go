@@ -175,3 +175,36 @@ func TestStatusWithoutKeychain(t *testing.T) {
 		t.Errorf("status without a keychain: %s", r)
 	}
 }
+
+// TestGetPatsExpiryColumns: get pats keeps kongctl's table byte for byte,
+// and --expiry (konnectd only) adds each token's state and expiry.
+func TestGetPatsExpiryColumns(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	w.login("default")
+	if r := w.cli("", nil, "create", "pat", "--name", "ci", "--expires-in", "30d", "-o", "json"); r.code != 0 {
+		t.Fatalf("create pat: %s", r)
+	}
+	plain := w.cli("", nil, "get", "pats", "-o", "text")
+	if plain.code != 0 || !strings.HasPrefix(plain.stdout, "NAME            TYPE  SYSTEM ACCOUNT ID  ID\n") || strings.Contains(plain.stdout, "STATE") {
+		t.Errorf("get pats is not kongctl's table: %s", plain)
+	}
+	wide := w.cli("", nil, "get", "pats", "-o", "text", "--expiry")
+	lines := strings.Split(strings.TrimSpace(wide.stdout), "\n")
+	if wide.code != 0 || len(lines) < 2 || !strings.Contains(lines[0], "SYSTEM ACCOUNT ID  STATE") || !strings.Contains(lines[0], "EXPIRES AT") {
+		t.Fatalf("get pats --expiry: %s", wide)
+	}
+	var ci string
+	for _, l := range lines[1:] {
+		if strings.HasPrefix(l, "ci ") {
+			ci = l
+		}
+	}
+	// The new PAT is active and expires in 30 days: its year is this year or next.
+	year := time.Now().UTC().AddDate(0, 0, 30).Format("2006-")
+	if !strings.Contains(strings.ToLower(ci), " active ") || !strings.Contains(ci, year) {
+		t.Errorf("the ci row lacks its state or expiry: %q\n%s", ci, wide)
+	}
+	if one := w.cli("", nil, "get", "pat", "ci", "-o", "text", "--expiry"); one.code != 0 || !strings.Contains(one.stdout, "EXPIRES AT") {
+		t.Errorf("get pat ci --expiry: %s", one)
+	}
+}
