@@ -161,3 +161,17 @@ func TestMCPArgumentsInPlainWords(t *testing.T) {
 	}
 	a.assertNoSecrets(w.emu.AdminToken())
 }
+
+// TestMCPWhoamiSaysWhy: whoami's failure says which one it is, as status
+// does: here a token Konnect rejects, from the environment.
+func TestMCPWhoamiSaysWhy(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	bad := *w
+	bad.env = append(append([]string{}, w.env...), "KONGCTL_DEFAULT_KONNECT_PAT=kpat_"+strings.Repeat("R", 49))
+	a := startAgent(t, &bad, "")
+	msg := a.fails("whoami", nil)
+	if !strings.Contains(msg, "Konnect rejected the token from env (KONGCTL_DEFAULT_KONNECT_PAT)") || !strings.Contains(msg, "replace or unset it") {
+		t.Errorf("whoami with a rejected token: %s", msg)
+	}
+	a.assertNoSecrets(w.emu.AdminToken())
+}

@@ -169,7 +169,14 @@ func (t *tools) whoami(ctx context.Context, _ *sdk.CallToolRequest, a ProfileArg
 	if !st.Authenticated {
 		// Status answers even when Konnect cannot; a model needs to know
 		// that nothing else will work until the user acts.
-		return nil, nil, fmt.Errorf("not authenticated for profile %q:\n%s\nThe user must authorize konnectd; a tool cannot do it", st.Profile, strings.Join(st.Warnings, "\n"))
+		lines := append([]string{st.Problem}, st.Warnings...)
+		if st.Hint != "" {
+			lines = append(lines, "What the user can do: "+st.Hint)
+		}
+		if st.State == "unreachable" {
+			return nil, nil, fmt.Errorf("could not check profile %q:\n%s\nKonnect may be down or unreachable from here; the credential itself was not tested", st.Profile, strings.Join(lines, "\n"))
+		}
+		return nil, nil, fmt.Errorf("not authenticated for profile %q:\n%s\nThe user must authorize konnectd; a tool cannot do it", st.Profile, strings.Join(lines, "\n"))
 	}
 	return nil, st, nil
 }
