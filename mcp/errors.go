@@ -80,7 +80,11 @@ func (t *tools) hint(ctx context.Context, profile string, err error) string {
 	case errors.As(err, &api):
 		switch api.Status {
 		case http.StatusUnauthorized:
-			return "Konnect rejected the credential: the token may be expired or revoked. Ask the user to log in again ('konnectd login')."
+			login := "konnectd login"
+			if name := t.caller(profile).ProfileName(); name != config.DefaultProfile {
+				login += " --profile " + name
+			}
+			return fmt.Sprintf("Konnect rejected the credential: the token may be expired or revoked. Ask the user to log in again ('%s').", login)
 		case http.StatusForbidden:
 			return "The identity behind this profile lacks the permission for this call; try another profile or ask the user."
 		case http.StatusNotFound:
