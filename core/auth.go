@@ -154,6 +154,7 @@ func (s *Service) Status(ctx context.Context, c Caller) (*AuthStatus, error) {
 	sess, err := s.resolve(ctx, c)
 	if sess != nil && sess.keychainErr != nil {
 		st.KeychainError = sess.keychainErr.Error()
+		st.Warnings = append(st.Warnings, st.KeychainError)
 	}
 	if err != nil {
 		var ae *AuthError
@@ -172,7 +173,11 @@ func (s *Service) Status(ctx context.Context, c Caller) (*AuthStatus, error) {
 	st.Profile = sess.Profile.Name
 	st.Source, st.Where = string(sess.Credential.Source), sess.Credential.Where
 	st.Konnect = sess.client.IdentityURL()
-	st.Warnings = append(st.Warnings, sess.Warnings...)
+	for _, w := range sess.Warnings {
+		if w != st.KeychainError {
+			st.Warnings = append(st.Warnings, w)
+		}
+	}
 	if sess.Credential.Plaintext {
 		st.Warnings = append(st.Warnings, fmt.Sprintf("the token is stored in plaintext in the config file (%s); run 'konnectd auth import' (konnectd call auth/import) to move it into the keychain", sess.Credential.Where))
 	}

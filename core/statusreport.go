@@ -44,6 +44,9 @@ func noCredential(st *AuthStatus, haveKeychain bool) {
 // not be asked about. An unreachable Konnect says nothing about the token,
 // so it is not reported as a rejected one.
 func checkFailed(st *AuthStatus, err error) {
+	// The failure stays in warnings too, where clients older than state
+	// and problem read it.
+	st.Warnings = append(st.Warnings, err.Error())
 	var api *konnect.APIError
 	switch {
 	case errors.As(err, &api) && api.Status == http.StatusUnauthorized:

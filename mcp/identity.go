@@ -169,7 +169,12 @@ func (t *tools) whoami(ctx context.Context, _ *sdk.CallToolRequest, a ProfileArg
 	if !st.Authenticated {
 		// Status answers even when Konnect cannot; a model needs to know
 		// that nothing else will work until the user acts.
-		lines := append([]string{st.Problem}, st.Warnings...)
+		lines := []string{st.Problem}
+		for _, w := range st.Warnings {
+			if !strings.Contains(st.Problem, w) { // warnings repeat the problem for older clients
+				lines = append(lines, w)
+			}
+		}
 		if st.Hint != "" {
 			lines = append(lines, "What the user can do: "+st.Hint)
 		}

@@ -171,6 +171,11 @@ func printStatus(w io.Writer, st *core.AuthStatus) {
 	line("Keychain", keys)
 	line("Hint", st.Hint)
 	for _, warn := range st.Warnings {
+		// Warnings repeat the problem and the keychain's error for older
+		// clients; the lines above already show them.
+		if warn == st.KeychainError || (st.Problem != "" && strings.Contains(st.Problem, warn)) {
+			continue
+		}
 		line("Warning", warn)
 	}
 }
