@@ -53,7 +53,7 @@ test-demo: build
 test-mcp: build
 	scripts/mcp-inspector-test.sh $(BIN)
 
-## vscode: the VS Code extension in clients/vscode (code-server and Node 24 are cached in KONNECTD_CACHE, default ~/.cache/konnectd)
+## vscode: the VS Code extension in clients/vscode (code-server and Node 24 are cached in KONNECTD_CACHE, default $XDG_CACHE_HOME/konnectd or ~/.cache/konnectd)
 ## vsix: clients/vscode/dist/konnectd-vscode.vsix (esbuild bundle, vsce package --no-dependencies)
 vsix:
 	scripts/vscode-test.sh vsix

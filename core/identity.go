@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/konnectd/konnectd/config"
@@ -176,6 +177,11 @@ func listIdentity[T any](ctx context.Context, s *Service, c Caller, q ListQuery,
 	}
 	page, err := fetch(sess.client, konnect.ListOptions{Filter: filter, PageSize: size, Limit: q.Limit, Progress: q.Progress})
 	if err != nil {
+		var fte *konnect.FilterTypeError
+		if errors.As(err, &fte) {
+			// The caller's filter, not Konnect, is at fault.
+			return nil, invalid(fte.Error())
+		}
 		return nil, err
 	}
 	items := make([]json.RawMessage, 0, len(page.Items))

@@ -77,7 +77,7 @@ func (s *Service) GetProfile(ctx context.Context, c Caller) (*ProfileInfo, error
 	} else {
 		info.Warnings = append(info.Warnings, err.Error())
 	}
-	if cred, err := p.Credential(c.PAT, s.keychainLookup(ctx, &info.Warnings)); err == nil {
+	if cred, err := p.Credential(c.PAT, s.keychainLookup(ctx, &info.Warnings, nil)); err == nil {
 		info.CredentialSource, info.CredentialWhere = string(cred.Source), cred.Where
 	} else if _, none := err.(*config.NoTokenError); !none {
 		info.Warnings = append(info.Warnings, err.Error())

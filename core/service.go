@@ -97,6 +97,9 @@ type Session struct {
 	BaseURL    string
 	Warnings   []string
 	client     *konnect.Client
+	// keychainErr is the keychain's answer when it could not be asked
+	// (ErrUnavailable) and the credential search went on without it.
+	keychainErr error
 }
 
 // Client is the Konnect client for the session's profile and credential.
@@ -124,21 +127,32 @@ func (s *Service) profile(ctx context.Context, c Caller) (*config.Profile, *conf
 // Resolve finds the caller's profile and credential and builds a client,
 // without calling Konnect.
 func (s *Service) Resolve(ctx context.Context, c Caller) (*Session, error) {
+	sess, err := s.resolve(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return sess, nil
+}
+
+// resolve is Resolve that also returns what it learnt before an error
+// (the profile, the keychain's state), for Status to explain it.
+func (s *Service) resolve(ctx context.Context, c Caller) (*Session, error) {
 	p, _, err := s.profile(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	sess := &Session{Profile: p}
-	cred, err := p.Credential(c.PAT, s.keychainLookup(ctx, &sess.Warnings))
+	cred, err := p.Credential(c.PAT, s.keychainLookup(ctx, &sess.Warnings, &sess.keychainErr))
 	if err != nil {
 		var nt *config.NoTokenError
 		if errors.As(err, &nt) {
-			return nil, &AuthError{Profile: p.Name, Err: err}
+			return sess, &AuthError{Profile: p.Name, Err: err}
 		}
-		return nil, err
+		return sess, err
 	}
 	if cred.Login != nil && cred.Login.Expired(s.now()) {
-		return nil, &AuthError{Profile: p.Name, Err: fmt.Errorf("the kongctl login token for profile %q has expired; run 'kongctl login --profile %s' or store a PAT with 'konnectd login --profile %s'", p.Name, p.Name, p.Name)}
+		sess.Credential = cred
+		return sess, &AuthError{Profile: p.Name, Err: fmt.Errorf("the kongctl login token for profile %q has expired; run 'kongctl login --profile %s' or store a PAT with 'konnectd login --profile %s'", p.Name, p.Name, p.Name)}
 	}
 	if cred.Source == config.SourceKeychain && s.keys != nil {
 		// config only knows "the keychain"; the store knows the entry.
@@ -176,7 +190,8 @@ func (s *Service) client(p *config.Profile, token string) (*konnect.Client, stri
 // missing entry is "nothing here"; a keychain that does not exist on this
 // machine is too, with a warning; a locked or stuck keychain stops the
 // request, because falling through would silently use another identity.
-func (s *Service) keychainLookup(ctx context.Context, warnings *[]string) config.KeychainLookup {
+// unavailable, when not nil, receives the keychain's error in that case.
+func (s *Service) keychainLookup(ctx context.Context, warnings *[]string, unavailable *error) config.KeychainLookup {
 	if s.keys == nil {
 		return nil
 	}
@@ -189,6 +204,9 @@ func (s *Service) keychainLookup(ctx context.Context, warnings *[]string) config
 			return "", nil
 		case errors.Is(err, keychain.ErrUnavailable):
 			*warnings = append(*warnings, err.Error())
+			if unavailable != nil {
+				*unavailable = err
+			}
 			return "", nil
 		}
 		return "", err

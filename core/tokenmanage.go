@@ -31,6 +31,9 @@ type ListTokensRequest struct {
 	TokenOwner
 	TokenRef
 	Format *Format `json:"format,omitempty"`
+	// Expiry adds STATE and EXPIRES AT to the text table (konnectd's
+	// get pat --expiry); without it the table is kongctl's.
+	Expiry bool `json:"expiry,omitempty"`
 }
 
 // DeleteTokenRequest is token/delete. Forget also removes the keychain
@@ -203,6 +206,10 @@ func (s *Service) ListTokens(ctx context.Context, c Caller, r *ListTokensRequest
 	if err != nil {
 		return nil, err
 	}
+	columns := output.TokenColumns
+	if r.Expiry {
+		columns = output.TokenExpiryColumns
+	}
 	if r.ID != "" || r.Name != "" {
 		t, err := pick(list, o.kind, r.TokenRef)
 		if err != nil {
@@ -211,7 +218,7 @@ func (s *Service) ListTokens(ctx context.Context, c Caller, r *ListTokensRequest
 		if fm == nil {
 			return t, nil
 		}
-		return fm.render(ctx, output.TokenItem(t))
+		return fm.render(ctx, output.TokenItem(t).WithColumns(columns))
 	}
 	if fm == nil {
 		if list == nil {
@@ -219,7 +226,7 @@ func (s *Service) ListTokens(ctx context.Context, c Caller, r *ListTokensRequest
 		}
 		return &TokenList{Data: list}, nil
 	}
-	return fm.render(ctx, output.Tokens(list))
+	return fm.render(ctx, output.Tokens(list).WithColumns(columns))
 }
 
 // DeleteToken is kongctl's delete pat|spat <id|name>.

@@ -162,7 +162,7 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 				return fmt.Errorf("%s: %w (%v)", k.op, ErrOutcomeUnknown, redact.Error(err))
 			}
 			if (retryable || !sent) && attempt < c.maxRetries {
-				if werr := c.wait(ctx, attempt, ""); werr != nil {
+				if werr := c.wait(ctx, k.op, &u, attempt, "", err.Error()); werr != nil {
 					return fmt.Errorf("%s: %w", k.op, werr)
 				}
 				continue
@@ -188,7 +188,7 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 		// so even a create may be sent again; a 5xx on a create may not.
 		again := retryableStatus(status) && (retryable || status == http.StatusTooManyRequests)
 		if again && attempt < c.maxRetries {
-			if werr := c.wait(ctx, attempt, header.Get("Retry-After")); werr != nil {
+			if werr := c.wait(ctx, k.op, &u, attempt, header.Get("Retry-After"), fmt.Sprintf("%d %s", status, http.StatusText(status))); werr != nil {
 				return fmt.Errorf("%s: %w", k.op, werr)
 			}
 			continue

@@ -123,6 +123,9 @@ func list[T any, PT interface {
 	*T
 	rawSetter
 }](ctx context.Context, c *Client, ls listSpec, o ListOptions) (*Page[T], error) {
+	if err := checkServerTypes(ls.operation, o.Filter); err != nil {
+		return nil, fmt.Errorf("%s: %w", ls.op, err)
+	}
 	pushed, local := split(ls.operation, o.Filter)
 	size := o.PageSize
 	if size <= 0 {
@@ -207,7 +210,11 @@ func list[T any, PT interface {
 			if len(unseen) > 0 {
 				unseen = stillUnseen(unseen, raw)
 			}
-			if !o.Filter.Match(raw) {
+			ok, err := o.Filter.MatchChecked(raw)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", ls.op, err)
+			}
+			if !ok {
 				continue
 			}
 			var item T

@@ -26,6 +26,22 @@ var serverFilters = map[string]map[string][]Op{
 // boolFilters are BooleanFieldFilter fields: sent bare, filter[active]=true.
 var boolFilters = map[string]bool{"active": true, "konnect_managed": true}
 
+// checkServerTypes refuses, before any request, a value the operation's
+// spec types as boolean that does not read as one (filter[active]=maybe):
+// it cannot be sent, and evaluated locally it would match nothing.
+func checkServerTypes(operation string, f Filter) error {
+	allowed := serverFilters[operation]
+	for _, c := range f {
+		if _, ok := allowed[c.Field]; !ok || !boolFilters[c.Field] || c.Op == OpExists || c.Op == OpContains {
+			continue
+		}
+		if _, err := strconv.ParseBool(c.Value); err != nil {
+			return &FilterTypeError{Field: c.Field, Op: c.Op, Value: c.Value, Want: "a boolean (true or false)"}
+		}
+	}
+	return nil
+}
+
 // split divides f into what operation can filter server-side (as query
 // parameters) and the rest. Only one operator per field is sent, since the
 // spec's string filters take "one of" eq and contains. The caller still

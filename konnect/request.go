@@ -233,6 +233,10 @@ func (c *Client) attempt(ctx context.Context, method, target string, body []byte
 	retryable := Idempotent(method)
 	for attempt := 0; ; attempt++ {
 		status, header, respBody, err := c.sendWith(ctx, method, target, body, hdr, limit)
+		u, _ := url.Parse(target)
+		if u == nil {
+			u = &url.URL{}
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return 0, nil, nil, fmt.Errorf("%s: %w", op, ctx.Err())
@@ -242,7 +246,7 @@ func (c *Client) attempt(ctx context.Context, method, target string, body []byte
 			}
 			sent := !isDialError(err)
 			if (retryable || !sent) && attempt < c.maxRetries {
-				if werr := c.wait(ctx, attempt, ""); werr != nil {
+				if werr := c.wait(ctx, op, u, attempt, "", err.Error()); werr != nil {
 					return 0, nil, nil, fmt.Errorf("%s: %w", op, werr)
 				}
 				continue
@@ -254,7 +258,7 @@ func (c *Client) attempt(ctx context.Context, method, target string, body []byte
 		}
 		again := retryableStatus(status) && (retryable || status == http.StatusTooManyRequests)
 		if again && attempt < c.maxRetries {
-			if werr := c.wait(ctx, attempt, header.Get("Retry-After")); werr != nil {
+			if werr := c.wait(ctx, op, u, attempt, header.Get("Retry-After"), fmt.Sprintf("%d %s", status, http.StatusText(status))); werr != nil {
 				return 0, nil, nil, fmt.Errorf("%s: %w", op, werr)
 			}
 			continue

@@ -43,6 +43,18 @@ func Tokens(records []TokenInfo) Listing {
 	return Listing{Columns: TokenColumns, Value: records}
 }
 
+// TokenExpiryColumns are konnectd's get pat/spat --expiry table: kongctl's
+// columns with the token's state and expiry before the ID. kongctl's own
+// table (compact layout) has neither, and its bytes are kept without the
+// flag.
+var TokenExpiryColumns = []Column{{"NAME", "name"}, {"TYPE", "type"}, {"SYSTEM ACCOUNT ID", "system_account_id"}, {"STATE", "state"}, {"EXPIRES AT", "expires_at"}, {"ID", "id"}}
+
+// WithColumns is l with other text columns; json and yaml are unchanged.
+func (l Listing) WithColumns(c []Column) Listing {
+	l.Columns = c
+	return l
+}
+
 // TokenItem is get pat/spat <id|name>.
 func TokenItem(record TokenInfo) Listing { return Listing{Columns: TokenColumns, Value: record} }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/sourcegraph/jsonrpc2"
 
 	"github.com/konnectd/konnectd/internal/redact"
+	"github.com/konnectd/konnectd/konnect"
 )
 
 // connHandler is the jsonrpc2.Handler of one connection. jsonrpc2 calls
@@ -74,6 +75,10 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 	if !req.Notif {
 		reqCtx = context.WithValue(reqCtx, requestIDKey{}, req.ID)
 		reqCtx = context.WithValue(reqCtx, replyHooksKey{}, &replyHooks{})
+		// Every Konnect retry the request waits for is told to the
+		// client as it happens, not only after the last one failed.
+		idCtx := reqCtx
+		reqCtx = konnect.WithRetryHook(reqCtx, func(r konnect.Retry) { ProgressMessage(idCtx, r.String()) })
 		h.mu.Lock()
 		h.inflight[req.ID] = cancel
 		h.mu.Unlock()

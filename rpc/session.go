@@ -87,11 +87,27 @@ func Progress(ctx context.Context, done, total int) {
 	_ = s.Notify(ctx, "$/progress", ProgressParams{ID: id, Done: done, Total: total})
 }
 
+// ProgressMessage sends a $/progress notification that says what the
+// request is waiting for, such as a retry of an unreachable Konnect. Done
+// and total are 0: it counts nothing.
+func ProgressMessage(ctx context.Context, message string) {
+	s := SessionFrom(ctx)
+	id, ok := ctx.Value(requestIDKey{}).(jsonrpc2.ID)
+	if s == nil || !ok {
+		return
+	}
+	_ = s.Notify(ctx, "$/progress", ProgressParams{ID: id, Message: message})
+}
+
 // ProgressParams is the payload of $/progress.
 type ProgressParams struct {
 	ID    jsonrpc2.ID `json:"id"`
 	Done  int         `json:"done"`
 	Total int         `json:"total"`
+	// Message, when set, says what the request is waiting for
+	// ("https://us.api.konghq.com: connection refused; retry 1 of 4 in
+	// 250ms"); such a notification counts nothing.
+	Message string `json:"message,omitempty"`
 }
 
 // WithSession returns ctx carrying s, for code that acts for a session

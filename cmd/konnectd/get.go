@@ -9,8 +9,10 @@ import (
 	"sync"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/konnectd/konnectd/core"
+	"github.com/konnectd/konnectd/internal/redact"
 	"github.com/konnectd/konnectd/rpc"
 )
 
@@ -203,7 +205,10 @@ func (p *progressLine) notify(method string, params json.RawMessage) {
 	if p.done {
 		return
 	}
-	if pp.Total > 0 {
+	if pp.Message != "" {
+		// A retry the request waits for (Konnect unreachable, 503).
+		fmt.Fprintf(p.w, "\r\x1b[KFetching %s: %s", p.what, redact.String(pp.Message))
+	} else if pp.Total > 0 {
 		fmt.Fprintf(p.w, "\r\x1b[KFetching %s: %d of %d", p.what, pp.Done, pp.Total)
 	} else {
 		fmt.Fprintf(p.w, "\r\x1b[KFetching %s: %d", p.what, pp.Done)
@@ -225,8 +230,8 @@ func (p *progressLine) clear() {
 	p.done = true
 }
 
-// stderrIsTerminal reports whether stderr is an interactive terminal.
+// stderrIsTerminal reports whether stderr is an interactive terminal
+// (isatty: "2>/dev/null" is a character device, not a terminal).
 func stderrIsTerminal() bool {
-	fi, err := os.Stderr.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(os.Stderr.Fd()))
 }

@@ -9,6 +9,7 @@ import (
 func newGetTokenCmd(kind string) *cobra.Command {
 	o := &verbOptions{}
 	var userID string
+	var expiry bool
 	var acct accountFlags
 	short := "List your Konnect personal access tokens, or show one"
 	if kind == "spat" {
@@ -39,6 +40,9 @@ it is created.`,
 			if userID != "" {
 				p["userId"] = userID
 			}
+			if expiry {
+				p["expiry"] = true
+			}
 			acct.into(p)
 			return runVerb(cmd.Context(), cmd, o, "token/list", p, cmd.OutOrStdout())
 		},
@@ -49,5 +53,6 @@ it is created.`,
 		acct.add(cmd)
 	}
 	o.addFlags(cmd, "json", "yaml", "text")
+	cmd.Flags().BoolVar(&expiry, "expiry", false, "Add STATE and EXPIRES AT columns to the text table (konnectd only: kongctl's table has neither).")
 	return cmd
 }

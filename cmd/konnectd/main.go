@@ -38,9 +38,12 @@ func usageError(format string, args ...any) error {
 func run(args []string) int {
 	root := newRootCmd()
 	root.SetArgs(args)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
 	if err == nil {
 		return 0
+	}
+	if usage, ok := flagGroupUsage(cmd, err); ok {
+		err = usage
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {

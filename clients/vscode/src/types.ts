@@ -97,4 +97,6 @@ export interface Progress {
   id: number | string;
   done: number;
   total: number;
+  /** Set on a notice that counts nothing, such as a retry of an unreachable Konnect. */
+  message?: string;
 }

@@ -49,6 +49,10 @@ export async function find(ctx: Ctx, kind: Kind, args: FindArgs = {}): Promise<{
       vsToken.onCancellationRequested(() => cts.cancel());
       let last = 0;
       const stop = ctx.progress.listen((p) => {
+        if (p.message) {
+          progress.report({ message: p.message });
+          return;
+        }
         const pct = p.total > 0 ? (100 * p.done) / p.total : 0;
         progress.report({ message: `${p.done}${p.total ? ' of ' + p.total : ''}`, increment: pct - last });
         last = pct;
