@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"strings"
 	"sync/atomic"
@@ -255,11 +256,17 @@ func (e *Engine) run(ctx context.Context, expr string, input any, emit func(any)
 		// stops as soon as the budget is spent, so the cost is bounded by
 		// MaxOutput rather than by the value.
 		budget := e.limits.MaxOutput - size
-		n := approxSize(v, budget)
+		n, nonFinite := approxSize(v, budget)
 		if n > budget {
 			return e.outputLimitError()
 		}
 		size += n
+		if nonFinite {
+			// JSON has no ±Inf or NaN: encoding/json refuses them, which
+			// left the reply unwritten. jq prints them as the largest
+			// finite double and null, and so do we.
+			v = finite(v)
+		}
 		if err := emit(v); err != nil {
 			return err
 		}
@@ -278,8 +285,9 @@ func (e *Engine) contextError(err error) error {
 
 // approxSize estimates the compact JSON size of v, giving up once it passes
 // budget. It errs low for escaped strings and that is fine: it is a guard
-// against runaway output, not an accountant.
-func approxSize(v any, budget int64) int64 {
+// against runaway output, not an accountant. nonFinite reports a ±Inf or
+// NaN among the numbers it saw, which JSON cannot carry (see finite).
+func approxSize(v any, budget int64) (size int64, nonFinite bool) {
 	var n int64
 	var walk func(any) bool
 	walk = func(v any) bool {
@@ -290,7 +298,12 @@ func approxSize(v any, budget int64) int64 {
 			n += 5
 		case string:
 			n += int64(len(v)) + 2
-		case int, float64, json.Number:
+		case float64:
+			n += 8
+			if math.IsInf(v, 0) || math.IsNaN(v) {
+				nonFinite = true
+			}
+		case int, json.Number:
 			n += 8
 		case *big.Int:
 			n += int64(v.BitLen()/3 + 1)
@@ -316,5 +329,61 @@ func approxSize(v any, budget int64) int64 {
 		return n <= budget
 	}
 	walk(v)
-	return n
+	return n, nonFinite
+}
+
+// finite returns v with jq's encoding of the numbers JSON lacks: +Inf and
+// -Inf become ±math.MaxFloat64 (jq prints 1.7976931348623157e+308) and NaN
+// becomes null. Only the containers on the way to such a number are
+// copied; v itself is not changed, since gojq may share it with the input.
+func finite(v any) any {
+	f, _ := finiteChanged(v)
+	return f
+}
+
+func finiteChanged(v any) (any, bool) {
+	switch x := v.(type) {
+	case float64:
+		switch {
+		case math.IsNaN(x):
+			return nil, true
+		case math.IsInf(x, 1):
+			return math.MaxFloat64, true
+		case math.IsInf(x, -1):
+			return -math.MaxFloat64, true
+		}
+	case []any:
+		var out []any
+		for i, el := range x {
+			f, changed := finiteChanged(el)
+			if changed && out == nil {
+				out = append(make([]any, 0, len(x)), x[:i]...)
+			}
+			if out != nil {
+				out = append(out, f)
+			}
+		}
+		if out != nil {
+			return out, true
+		}
+	case map[string]any:
+		var out map[string]any
+		for k, el := range x {
+			f, changed := finiteChanged(el)
+			if !changed {
+				continue
+			}
+			if out == nil {
+				out = make(map[string]any, len(x))
+				for k2, el2 := range x {
+					out[k2] = el2
+				}
+			}
+			out[k] = f
+		}
+		if out != nil {
+			return out, true
+		}
+	}
+	return v, false
 }
