@@ -18,6 +18,7 @@ import (
 // concurrent use; one Engine per daemon is the intended shape.
 type Engine struct {
 	limits   Limits
+	pool     *pool // nil: evaluations run in this process
 	cache    *lru
 	compiles atomic.Uint64
 	hits     atomic.Uint64
@@ -34,6 +35,28 @@ type Stats struct {
 func New(l Limits) *Engine {
 	l = l.withDefaults()
 	return &Engine{limits: l, cache: newLRU(l.CacheSize)}
+}
+
+// Isolate makes every later evaluation run in a worker process of w
+// instead of in this one: the daemon's engine does this, so that no
+// expression can take more memory than w.Memory or outlive its deadline
+// or cancellation (the worker is killed then, whatever builtin it is in).
+// Compiling, for early validation and error messages, stays in process.
+// Call it before the engine is used; it is not safe to race with Eval.
+func (e *Engine) Isolate(w Workers) error {
+	p, err := newPool(w, e.limits)
+	if err != nil {
+		return err
+	}
+	e.pool = p
+	return nil
+}
+
+// Close ends the engine's idle workers, if it has any.
+func (e *Engine) Close() {
+	if e.pool != nil {
+		e.pool.close()
+	}
 }
 
 // Limits returns the effective limits.
@@ -93,6 +116,13 @@ func (e *Engine) Compile(expr string) (*gojq.Code, error) {
 // int, bool, nil, json.Number), as produced by encoding/json; gojq rejects
 // other Go types with a runtime error.
 func (e *Engine) Eval(ctx context.Context, expr string, input any) (any, error) {
+	if e.pool != nil {
+		body, err := e.isolated(ctx, expr, input, false)
+		if err != nil {
+			return nil, err
+		}
+		return decodeResult(body)
+	}
 	var results []any
 	err := e.run(ctx, expr, input, func(v any) error {
 		results = append(results, v)
@@ -116,6 +146,10 @@ func (e *Engine) Eval(ctx context.Context, expr string, input any) (any, error) 
 // with HTML escaping, like kongctl). Every line ends in "\n"; no results give
 // "".
 func (e *Engine) EvalRaw(ctx context.Context, expr string, input any) (string, error) {
+	if e.pool != nil {
+		body, err := e.isolated(ctx, expr, input, true)
+		return string(body), err
+	}
 	var b strings.Builder
 	err := e.run(ctx, expr, input, func(v any) error {
 		if s, ok := v.(string); ok {
@@ -173,7 +207,9 @@ func (e *Engine) decodeInput(data []byte, checked bool) (any, error) {
 }
 
 // EvalJSON is DecodeInput followed by Eval. The expression is compiled first
-// so a bad expression is reported even when the input is bad too.
+// so a bad expression is reported even when the input is bad too. On an
+// isolated engine the result is a json.RawMessage of the encoded result
+// (the worker has encoded it already): marshal it, do not inspect it.
 func (e *Engine) EvalJSON(ctx context.Context, expr string, input []byte) (any, error) {
 	return e.evalJSON(ctx, expr, input, false)
 }
@@ -189,6 +225,13 @@ func (e *Engine) EvalCheckedJSON(ctx context.Context, expr string, input []byte)
 func (e *Engine) evalJSON(ctx context.Context, expr string, input []byte, checked bool) (any, error) {
 	if _, err := e.Compile(expr); err != nil {
 		return nil, err
+	}
+	if e.pool != nil {
+		body, err := e.isolatedJSON(ctx, expr, input, checked, false)
+		if err != nil {
+			return nil, err
+		}
+		return json.RawMessage(body), nil
 	}
 	v, err := e.decodeInput(input, checked)
 	if err != nil {
@@ -211,6 +254,10 @@ func (e *Engine) EvalCheckedJSONRaw(ctx context.Context, expr string, input []by
 func (e *Engine) evalJSONRaw(ctx context.Context, expr string, input []byte, checked bool) (string, error) {
 	if _, err := e.Compile(expr); err != nil {
 		return "", err
+	}
+	if e.pool != nil {
+		body, err := e.isolatedJSON(ctx, expr, input, checked, true)
+		return string(body), err
 	}
 	v, err := e.decodeInput(input, checked)
 	if err != nil {
