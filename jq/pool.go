@@ -22,9 +22,9 @@ type Workers struct {
 	// Count is how many evaluations run at once, daemon-wide; more wait
 	// for a free worker within their own deadline. Default 2.
 	Count int
-	// Memory is each worker's memory budget in bytes: the hard cap of its
-	// data (Linux RLIMIT_DATA); an evaluation whose live heap passes half
-	// of it is stopped. Default 256 MiB.
+	// Memory is each worker's memory budget in bytes: on Linux the hard
+	// cap (RLIMIT_DATA) of what it maps beyond its idle footprint; an
+	// evaluation whose heap passes half of it is stopped. Default 256 MiB.
 	Memory int64
 }
 
