@@ -52,6 +52,7 @@ type pool struct {
 	settings []byte // JSON of workerSettings, the worker's one variable
 	slots    chan struct{}
 	maxBody  int64
+	maxOut   int64 // Limits.MaxOutput, for the message when maxBody trips
 
 	mu   sync.Mutex
 	idle []*worker
@@ -72,6 +73,7 @@ func newPool(cfg Workers, l Limits) (*pool, error) {
 		// approxSize, which enforces MaxOutput in the worker, counts an
 		// escaped byte as one; \u0000 is six.
 		maxBody: 6*l.MaxOutput + 1<<20,
+		maxOut:  l.MaxOutput,
 	}, nil
 }
 
@@ -227,11 +229,12 @@ func (p *pool) died(w *worker, ioErr error) error {
 	mib := p.cfg.Memory >> 20
 	switch {
 	case errors.Is(ioErr, errBodyTooLarge):
-		return newError(ErrLimit, fmt.Sprintf("jq output is too large (limit %d bytes)", p.maxBody))
+		return newError(ErrLimit, fmt.Sprintf("jq output is too large (limit %d bytes)", p.maxOut))
 	case code == exitWorkerMemory,
 		strings.Contains(head, "out of memory"),
 		strings.Contains(head, "cannot allocate memory"),
-		strings.Contains(head, "SIGSEGV"), // the runtime after a refused mmap
+		strings.Contains(head, "failed to allocate"), // the race detector's runtime
+		strings.Contains(head, "SIGSEGV"),            // the runtime after a refused mmap
 		strings.Contains(head, "stack exceeds"):
 		return newError(ErrLimit, fmt.Sprintf("jq filter used more memory than its limit (%d MiB) and was stopped", mib))
 	}
