@@ -167,3 +167,24 @@ func TestIsolatedConcurrencyCap(t *testing.T) {
 		t.Fatalf("%d idle workers after two kills", n)
 	}
 }
+
+// TestIsolatedIdleWorkersEnd: a worker nobody used for idleFor is ended.
+func TestIsolatedIdleWorkersEnd(t *testing.T) {
+	e := isolatedEngine(t, Limits{}, Workers{Count: 1})
+	e.pool.idleFor = 50 * time.Millisecond
+	if _, err := e.EvalJSON(context.Background(), ".", []byte("1")); err != nil {
+		t.Fatal(err)
+	}
+	e.pool.mu.Lock()
+	pid := e.pool.idle[0].cmd.Process.Pid
+	e.pool.mu.Unlock()
+	for end := time.Now().Add(30 * time.Second); syscall.Kill(pid, 0) == nil; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("idle worker was never ended")
+		}
+	}
+	// The next evaluation starts a new one.
+	if v, err := e.EvalJSON(context.Background(), ".+1", []byte("1")); err != nil || string(v.(json.RawMessage)) != "2" {
+		t.Fatalf("after reaping: %v, %v", v, err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Workers configures Engine.Isolate: evaluations run in child processes
@@ -56,7 +57,17 @@ type pool struct {
 
 	mu   sync.Mutex
 	idle []*worker
+
+	// Idle workers are ended after idleFor unused, so a daemon that ran
+	// one jq call an hour ago does not keep two processes around.
+	idleFor  time.Duration
+	reapOnce sync.Once
+	done     chan struct{}
+	doneOnce sync.Once
 }
+
+// defaultIdleFor is how long an unused worker is kept.
+const defaultIdleFor = 2 * time.Minute
 
 func newPool(cfg Workers, l Limits) (*pool, error) {
 	cfg = cfg.withDefaults()
@@ -74,6 +85,8 @@ func newPool(cfg Workers, l Limits) (*pool, error) {
 		// escaped byte as one; \u0000 is six.
 		maxBody: 6*l.MaxOutput + 1<<20,
 		maxOut:  l.MaxOutput,
+		idleFor: defaultIdleFor,
+		done:    make(chan struct{}),
 	}, nil
 }
 
@@ -86,6 +99,7 @@ type worker struct {
 	r      *bufio.Reader
 	stderr *headBuffer
 	exited chan struct{} // closed once the process is reaped
+	idle   time.Time     // when it was last released
 }
 
 func (p *pool) start() (*worker, error) {
@@ -156,17 +170,49 @@ func (p *pool) acquire(ctx context.Context) (*worker, error) {
 // release returns a healthy worker to the pool, or drops a dead one.
 func (p *pool) release(w *worker, healthy bool) {
 	if healthy {
+		w.idle = time.Now()
 		p.mu.Lock()
 		p.idle = append(p.idle, w)
 		p.mu.Unlock()
+		p.reapOnce.Do(func() { go p.reap() })
 	} else {
 		w.kill()
 	}
 	<-p.slots
 }
 
+// reap ends workers idle for longer than idleFor, until close.
+func (p *pool) reap() {
+	t := time.NewTicker(max(p.idleFor/4, time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-p.done:
+			return
+		case <-t.C:
+		}
+		var stale []*worker
+		p.mu.Lock()
+		keep := p.idle[:0]
+		for _, w := range p.idle {
+			if time.Since(w.idle) > p.idleFor {
+				stale = append(stale, w)
+			} else {
+				keep = append(keep, w)
+			}
+		}
+		clear(p.idle[len(keep):])
+		p.idle = keep
+		p.mu.Unlock()
+		for _, w := range stale {
+			w.kill()
+		}
+	}
+}
+
 // close ends every idle worker; running ones end with their evaluation.
 func (p *pool) close() {
+	p.doneOnce.Do(func() { close(p.done) })
 	p.mu.Lock()
 	idle := p.idle
 	p.idle = nil
