@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime/debug"
 )
@@ -48,6 +49,12 @@ func (e *Engine) isolatedJSON(ctx context.Context, expr string, input []byte, ch
 	ctx, cancel := context.WithTimeout(ctx, e.limits.Timeout)
 	defer cancel()
 	body, err := e.pool.eval(ctx, q)
+	var busy *busyError
+	if errors.As(err, &busy) {
+		ce := e.contextError(busy.err).(*Error)
+		ce.msg += fmt.Sprintf(" waiting for a jq worker (all %d busy)", busy.count)
+		return nil, ce
+	}
 	if ctxErr := ctx.Err(); err != nil && ctxErr != nil && err == ctxErr {
 		return nil, e.contextError(ctxErr)
 	}

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"os"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -116,8 +114,8 @@ func TestIsolatedDeadlineInsideBuiltin(t *testing.T) {
 			t.Fatalf("%s: err = %v, want a timeout", expr, err)
 		}
 	}
-	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
-		t.Fatalf("worker %d still exists after the deadline: %v", pid, err)
+	if !processGone(pid) {
+		t.Fatalf("worker %d still exists after the deadline", pid)
 	}
 }
 
@@ -144,27 +142,31 @@ func TestIsolatedCancelStopsWork(t *testing.T) {
 	}
 }
 
-// TestIsolatedConcurrencyCap: with one worker busy, a second evaluation
-// waits for it within its own deadline and no more processes start.
+// TestIsolatedConcurrencyCap: with the one worker busy, a second
+// evaluation waits for it within its own deadline, and says so.
 func TestIsolatedConcurrencyCap(t *testing.T) {
-	e := isolatedEngine(t, Limits{Timeout: 2 * time.Second}, Workers{Count: 1})
-	var wg sync.WaitGroup
-	errs := make([]error, 2)
-	for i := range errs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, errs[i] = e.EvalJSON(context.Background(), "last(range(1e12))", []byte("null"))
-		}()
+	e := isolatedEngine(t, Limits{Timeout: 30 * time.Second}, Workers{Count: 1})
+	ctx, cancel := context.WithCancel(context.Background())
+	first := make(chan error, 1)
+	go func() {
+		_, err := e.EvalJSON(ctx, "last(range(1e12))", []byte("null"))
+		first <- err
+	}()
+	for len(e.pool.slots) == 0 {
+		time.Sleep(time.Millisecond)
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if !errors.Is(err, ErrTimeout) {
-			t.Fatalf("err = %v, want timeouts", err)
-		}
+	short, cancelShort := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancelShort()
+	_, err := e.EvalJSON(short, "1", []byte("null"))
+	if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "waiting for a jq worker (all 1 busy)") {
+		t.Fatalf("second = %v, want a timeout waiting for the worker", err)
 	}
-	if n := len(e.pool.idle); n != 0 {
-		t.Fatalf("%d idle workers after two kills", n)
+	cancel()
+	if err := <-first; !errors.Is(err, context.Canceled) {
+		t.Fatalf("first = %v, want canceled", err)
+	}
+	if n := len(e.pool.slots); n != 0 {
+		t.Fatalf("%d slots still taken", n)
 	}
 }
 
@@ -178,7 +180,7 @@ func TestIsolatedIdleWorkersEnd(t *testing.T) {
 	e.pool.mu.Lock()
 	pid := e.pool.idle[0].cmd.Process.Pid
 	e.pool.mu.Unlock()
-	for end := time.Now().Add(30 * time.Second); syscall.Kill(pid, 0) == nil; time.Sleep(10 * time.Millisecond) {
+	for end := time.Now().Add(30 * time.Second); !processGone(pid); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(end) {
 			t.Fatal("idle worker was never ended")
 		}

@@ -82,8 +82,10 @@ func newPool(cfg Workers, l Limits) (*pool, error) {
 	return &pool{
 		cfg: cfg, settings: s, slots: make(chan struct{}, cfg.Count),
 		// approxSize, which enforces MaxOutput in the worker, counts an
-		// escaped byte as one; \u0000 is six.
-		maxBody: 6*l.MaxOutput + 1<<20,
+		// escaped byte as one (\u0001 is six): twice the cap leaves room
+		// for ordinary escaping without letting each evaluation hand the
+		// daemon 48 MiB, which it copies twice more to reply.
+		maxBody: 2*l.MaxOutput + 1<<20,
 		maxOut:  l.MaxOutput,
 		idleFor: defaultIdleFor,
 		done:    make(chan struct{}),
@@ -149,7 +151,7 @@ func (p *pool) acquire(ctx context.Context) (*worker, error) {
 	select {
 	case p.slots <- struct{}{}:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, &busyError{ctx.Err(), p.cfg.Count}
 	}
 	p.mu.Lock()
 	if n := len(p.idle); n > 0 {
@@ -288,6 +290,16 @@ func (p *pool) died(w *worker, ioErr error) error {
 }
 
 var errBodyTooLarge = errors.New("jq worker: result too large")
+
+// busyError is a deadline or cancellation that came while every worker
+// was busy: the message says so, since the expression itself never ran.
+type busyError struct {
+	err   error
+	count int
+}
+
+func (e *busyError) Error() string { return e.err.Error() }
+func (e *busyError) Unwrap() error { return e.err }
 
 // headBuffer keeps the first max bytes written to it: the line a Go crash
 // report starts with says why; the goroutine dump after it does not matter.
