@@ -116,6 +116,7 @@ func (p *pool) start() (*worker, error) {
 		return nil, fmt.Errorf("start jq worker: %w", err)
 	}
 	cmd := exec.Command(p.cfg.Command[0], p.cfg.Command[1:]...)
+	cmd.Args[0] = "konnectd-jq-worker" // what ps shows, rather than /proc/self/exe
 	cmd.Env = []string{workerEnv + "=" + string(p.settings)}
 	cmd.Stdin, cmd.Stdout = inR, outW
 	w := &worker{cmd: cmd, in: inW, out: outR, stderr: &headBuffer{max: 4 << 10}, exited: make(chan struct{})}

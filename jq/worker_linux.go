@@ -43,7 +43,10 @@ func vmData() int64 {
 }
 
 // workerSysProcAttr kills a worker when the daemon dies, whatever killed
-// the daemon; closing stdin covers the orderly case everywhere.
+// the daemon; closing stdin covers the orderly case everywhere. Linux ties
+// the signal to the thread that started the child, which the Go runtime
+// keeps for the process's life unless a locked goroutine exits on it;
+// then a worker dies early, and that evaluation fails as a crash.
 func workerSysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
