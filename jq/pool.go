@@ -172,6 +172,11 @@ func (p *pool) acquire(ctx context.Context) (*worker, error) {
 
 // release returns a healthy worker to the pool, or drops a dead one.
 func (p *pool) release(w *worker, healthy bool) {
+	select {
+	case <-p.done:
+		healthy = false // closed meanwhile: keep nothing
+	default:
+	}
 	if healthy {
 		w.idle = time.Now()
 		p.mu.Lock()
