@@ -3,8 +3,10 @@ package rpc
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"sync/atomic"
+	"time"
 
 	"github.com/sourcegraph/jsonrpc2"
 )
@@ -21,6 +23,10 @@ type Client struct {
 // clientMaxMessage bounds a reply the client will accept: large listings
 // (10,000 users) are a few MiB; this leaves room without being unbounded.
 const clientMaxMessage = 256 << 20
+
+// cancelGrace is how long Call waits for the -32800 reply after sending
+// $/cancelRequest before it gives up on the request.
+const cancelGrace = 2 * time.Second
 
 // Notification handlers receive server-to-client notifications
 // ($/progress, profile/didChange).
@@ -59,8 +65,8 @@ func Dial(ctx context.Context, path string, onNotify NotificationHandler) (*Clie
 
 // Call sends a request and decodes the result into result (which may be
 // nil, or a *json.RawMessage). A JSON-RPC error comes back as *Error.
-// Cancelling ctx sends $/cancelRequest and still waits briefly for the
-// daemon's -32800 reply.
+// Cancelling ctx sends $/cancelRequest and still waits briefly (cancelGrace)
+// for the daemon's -32800 reply, then returns an error wrapping ctx's cause.
 func (c *Client) Call(ctx context.Context, method string, params, result any) error {
 	// The client picks ids itself so it knows which one to cancel.
 	id := jsonrpc2.ID{Num: c.nextID.Add(1)}
@@ -87,7 +93,16 @@ func (c *Client) Call(ctx context.Context, method string, params, result any) er
 	case err = <-done:
 	case <-ctx.Done():
 		_ = c.conn.Notify(context.Background(), "$/cancelRequest", map[string]any{"id": id})
-		err = <-done
+		// The daemon answers a cancelled request with -32800 at once when
+		// it can; one that does not answer (a wedged method, an old
+		// daemon) must not keep the caller past its own deadline.
+		select {
+		case err = <-done:
+		case <-time.After(cancelGrace):
+			// A reply that still comes is kept in c.results until the
+			// connection is closed: a small leak, for a caller that gave up.
+			return fmt.Errorf("%s: no reply after cancelling: %w", method, context.Cause(ctx))
+		}
 	}
 	raw, ok := c.results.take(id)
 	if err != nil {

@@ -3,6 +3,7 @@ package rpc
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -175,7 +176,18 @@ func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Con
 		return
 	}
 	if rerr := h.st.writeResult(conn, req.ID, result); rerr != nil {
-		h.log.Debug("reply failed", "method", req.Method, "error", rerr)
+		var enc *encodeError
+		if !errors.As(rerr, &enc) {
+			h.log.Debug("reply failed", "method", req.Method, "error", rerr)
+			hooks.run(h.log, req.Method, rerr)
+			return
+		}
+		// A result JSON cannot carry used to end here with no reply and a
+		// debug line nobody saw; the caller waited for ever. The result
+		// itself never reached the client, so its recovery runs too.
+		h.log.Error("result cannot be encoded", "method", req.Method, "error", redact.String(enc.Error()))
+		_ = conn.ReplyWithError(connCtx, req.ID, &jsonrpc2.Error{Code: CodeInternalError,
+			Message: fmt.Sprintf("internal error: the result of %s could not be encoded as JSON; the daemon log has details", req.Method)})
 		hooks.run(h.log, req.Method, rerr)
 	}
 }

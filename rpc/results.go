@@ -50,6 +50,14 @@ func (r *resultStash) take(id jsonrpc2.ID) (result []byte, ok bool) {
 	return result, ok
 }
 
+// encodeError is writeResult's answer for a result encoding/json refuses
+// (a ±Inf or NaN, a channel): nothing was written, and the request still
+// needs its one reply.
+type encodeError struct{ err error }
+
+func (e *encodeError) Error() string { return "encode result: " + e.err.Error() }
+func (e *encodeError) Unwrap() error { return e.err }
+
 // writeResult writes the response to a request that succeeded, the bytes
 // jsonrpc2's Conn.Reply would write: {"id":…,"result":…,"jsonrpc":"2.0"}.
 // Reply marshals the result, then marshals it again inside its Response
@@ -65,7 +73,7 @@ func (s *stream) writeResult(conn *jsonrpc2.Conn, id jsonrpc2.ID, result any) er
 	}
 	body, err := json.Marshal(result)
 	if err != nil {
-		return err
+		return &encodeError{err}
 	}
 	idJSON, err := json.Marshal(id)
 	if err != nil {

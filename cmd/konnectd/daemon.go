@@ -24,6 +24,7 @@ type daemonOptions struct {
 	keychain     string
 	keychainFile string
 	concurrency  int
+	jq           jqOptions
 }
 
 func (o *daemonOptions) addFlags(cmd *cobra.Command) {
@@ -38,6 +39,7 @@ func (o *daemonOptions) addFlags(cmd *cobra.Command) {
 	// connection. 1 is kongctl's sequential paging, for comparison and for
 	// tight rate limits.
 	f.IntVar(&o.concurrency, "konnect-concurrency", 16, "pages of one Konnect listing fetched in parallel (1: one after another, as kongctl)")
+	o.jq.addFlags(cmd)
 }
 
 // core builds the daemon's core: the config watcher, the keychain, the
@@ -76,6 +78,11 @@ func (o *daemonOptions) core(ctx context.Context, log *slog.Logger) (*core.Servi
 		w.Close()
 		return nil, nil, usageError("invalid value %q for --keychain, must be one of [system file]", backend)
 	}
+	eng, err := o.jq.engine()
+	if err != nil {
+		w.Close()
+		return nil, nil, err
+	}
 	store, err := keychain.Open(kopts)
 	if err != nil {
 		w.Close()
@@ -93,7 +100,7 @@ func (o *daemonOptions) core(ctx context.Context, log *slog.Logger) (*core.Servi
 		w.Close()
 		return nil, nil, err
 	}
-	svc := core.New(core.Options{Config: w, Keychain: store, Index: index, JQ: jqEngine(), Log: log, Konnect: konnect.Options{Concurrency: o.concurrency}})
+	svc := core.New(core.Options{Config: w, Keychain: store, Index: index, JQ: eng, Log: log, Konnect: konnect.Options{Concurrency: o.concurrency}})
 	return svc, w, nil
 }
 
@@ -103,6 +110,7 @@ type daemon struct {
 	srv     *rpc.Server
 	watcher *config.Watcher
 	unsub   func()
+	jq      interface{ Close() } // the isolated engine's workers
 }
 
 func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions, stop func()) (*daemon, error) {
@@ -118,7 +126,7 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions, stop func
 		Version:      version.Version,
 		Stop:         stop,
 	},
-		rpc.JQMethods(jqEngine()),
+		rpc.JQMethods(svc.JQ()), // the same isolated engine as format.jq
 		rpc.ProfileMethods(svc),
 		rpc.AuthMethods(svc),
 		rpc.IdentityMethods(svc),
@@ -135,10 +143,11 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions, stop func
 			return core.ProfileChange(ch, rpc.CallerFrom(rpc.WithSession(context.Background(), s), ""))
 		})
 	})
-	return &daemon{srv: srv, watcher: w, unsub: unsub}, nil
+	return &daemon{srv: srv, watcher: w, unsub: unsub, jq: svc.JQ()}, nil
 }
 
 func (d *daemon) Close() error {
 	d.unsub()
+	d.jq.Close()
 	return d.watcher.Close()
 }

@@ -14,9 +14,15 @@ import (
 	"os"
 
 	"github.com/konnectd/konnectd/internal/redact"
+	"github.com/konnectd/konnectd/jq"
 )
 
 func main() {
+	// A jq worker is this binary started by the daemon (jq.Engine.Isolate):
+	// it does nothing else, and needs none of the command line.
+	if jq.IsWorker() {
+		os.Exit(jq.WorkerMain())
+	}
 	os.Exit(run(os.Args[1:]))
 }
 
