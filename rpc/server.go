@@ -46,6 +46,7 @@ type Server struct {
 	nextID  atomic.Uint64
 	active  sync.WaitGroup // running requests, for drain
 	workers *workers       // the goroutines requests run on
+	refused *refusals      // other users' connections: answered, closed, logged throttled
 
 	mu         sync.Mutex
 	sessions   map[*Session]*jsonrpc2.Conn
@@ -74,6 +75,7 @@ func NewServer(o Options, families ...[]Method) *Server {
 		workers:  newWorkers(),
 		idle:     make(chan struct{}, 1),
 	}
+	s.refused = newRefusals(s.log)
 	s.register(s.lifecycleMethods())
 	for _, f := range families {
 		s.register(f)
@@ -171,8 +173,7 @@ func (s *Server) Serve(ctx context.Context, l *safesocket.Listener) error {
 			}
 			if err != nil {
 				// Whatever the socket's mode says, only our own user may talk to us.
-				s.log.Warn("refused connection", "error", err, "peer_uid", cred.UID, "peer_pid", cred.PID)
-				c.Close()
+				s.refused.refuse(c, cred, err)
 				continue
 			}
 			conns.Add(1)

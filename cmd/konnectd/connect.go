@@ -99,6 +99,9 @@ func daemonAbsent(err error) bool {
 }
 
 func dialError(path string, err error) error {
+	if errors.Is(err, safesocket.ErrUntrusted) {
+		return err // names the path and who owns it
+	}
 	if daemonAbsent(err) {
 		return fmt.Errorf("no konnectd daemon is running on %s (start one with 'konnectd serve', or drop --no-start)", path)
 	}
