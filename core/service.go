@@ -118,10 +118,15 @@ func (s *Service) Resolve(ctx context.Context, c Caller) (*Session, error) {
 		return nil, err
 	}
 	sess := &Session{Profile: p}
-	cred, err := p.Credential(c.PAT, s.keychainLookup(ctx, &sess.Warnings))
+	var unreachable []string // the keychain's warnings: it could not be asked
+	cred, err := p.Credential(c.PAT, s.keychainLookup(ctx, &unreachable))
+	sess.Warnings = append(sess.Warnings, unreachable...)
 	if err != nil {
 		var nt *config.NoTokenError
 		if errors.As(err, &nt) {
+			if len(unreachable) > 0 {
+				err = &KeychainUnreachableError{Profile: p.Name, Keychain: unreachable[0], Err: nt}
+			}
 			return nil, &AuthError{Profile: p.Name, Err: err}
 		}
 		return nil, err
