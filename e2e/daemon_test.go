@@ -399,9 +399,9 @@ func TestStdioSIGTERMDrains(t *testing.T) {
 }
 
 // TestSIGINTDrainIsBounded: a request that outlives --drain-timeout is
-// cut off, the daemon exits cleanly and removes its socket. Were the drain
-// unbounded, the request would run to jq's own 5 s limit and its reply
-// (a -32040 timeout) would arrive before the connection closed.
+// cut off with a -32800 reply (not a bare close), the daemon exits cleanly
+// and removes its socket. Were the drain unbounded, the request would run
+// to jq's own 5 s limit and its reply would be a -32040 timeout.
 func TestSIGINTDrainIsBounded(t *testing.T) {
 	d := startDaemon(t, nil, "--drain-timeout", "200ms")
 	c, r := d.dialRaw(t)
@@ -413,8 +413,12 @@ func TestSIGINTDrainIsBounded(t *testing.T) {
 		t.Fatalf("probe: %q, %v", line, err)
 	}
 	d.cmd.Process.Signal(os.Interrupt)
+	if line, err := r.ReadString('\n'); err != nil || !strings.Contains(line, `"id":"slow"`) ||
+		!strings.Contains(line, `"code":-32800`) || !strings.Contains(line, "drain timeout (200ms)") {
+		t.Fatalf("the request cut off by the drain: %q, %v; want a -32800 reply", line, err)
+	}
 	if line, err := r.ReadString('\n'); err == nil {
-		t.Fatalf("the request outlived the drain and replied: %s", line)
+		t.Fatalf("a second reply after the cut-off: %s", line)
 	}
 	d.exitedClean(t, "after SIGINT")
 	if !strings.Contains(d.logs(), "drain timeout") {

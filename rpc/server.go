@@ -132,7 +132,7 @@ func (s *Server) ServeStream(ctx context.Context, rwc io.ReadWriteCloser, transp
 		h.wait(s.opts.DrainTimeout)
 	}
 	conn := jsonrpc2.NewConn(ctx, st, h, jsonrpc2.SetLogger(discardLogger{}))
-	sess.conn = conn
+	sess.conn, sess.handler = conn, h
 	s.addSession(sess, conn)
 	defer s.removeSession(sess)
 	s.log.Info("client connected", "session", sess.ID, "transport", transport, "pid", peer.PID)
@@ -214,7 +214,13 @@ func (s *Server) drain() {
 	select {
 	case <-done:
 	case <-time.After(s.opts.DrainTimeout):
-		s.log.Warn("drain timeout: cancelling requests still running", "drain_timeout", s.opts.DrainTimeout)
+		n := 0
+		for _, sess := range s.Sessions() {
+			if sess.handler != nil {
+				n += sess.handler.cutOff(sess.conn, s.opts.DrainTimeout)
+			}
+		}
+		s.log.Warn("drain timeout: cancelled requests still running, answering each with -32800", "drain_timeout", s.opts.DrainTimeout, "requests", n)
 	}
 }
 
