@@ -252,3 +252,24 @@ func waitLog(t *testing.T, d *daemon, s string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestServeChecksSocketBeforeCore: serve refuses an unsafe socket
+// directory before it builds the core (watches the config, opens the
+// keychain): the config here names a keychain that does not exist, which
+// building the core would report instead.
+func TestServeChecksSocketBeforeCore(t *testing.T) {
+	base := filepath.Dir(sockDir(t))
+	dir := filepath.Join(base, "open")
+	if err := os.Mkdir(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o777)
+	cfg := filepath.Join(base, "config.yaml")
+	if err := os.WriteFile(cfg, []byte("default:\n  konnectd:\n    keychain: no-such-keychain\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "", nil, "serve", "--socket", filepath.Join(dir, "k.sock"), "--config-file", cfg)
+	if r.code == 0 || !strings.Contains(r.stderr, "refusing socket directory "+dir) || strings.Contains(r.stderr, "no-such-keychain") {
+		t.Fatalf("serve in an open directory with a broken config: %s", r)
+	}
+}
