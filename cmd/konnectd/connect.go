@@ -72,6 +72,8 @@ func connect(ctx context.Context, o *clientOptions, onNotify rpc.NotificationHan
 	// Someone may have started it while we waited for the lock.
 	if c, err := rpc.Dial(ctx, path, onNotify); err == nil {
 		return c, nil
+	} else if errors.Is(err, safesocket.ErrUntrusted) {
+		return nil, err
 	}
 	logPath := filepath.Join(filepath.Dir(path), "konnectd.log")
 	if err := spawnDaemon(path, logPath); err != nil {
@@ -82,6 +84,9 @@ func connect(ctx context.Context, o *clientOptions, onNotify rpc.NotificationHan
 		c, err := rpc.Dial(ctx, path, onNotify)
 		if err == nil {
 			return c, nil
+		}
+		if errors.Is(err, safesocket.ErrUntrusted) {
+			return nil, err
 		}
 		if time.Now().After(deadline) {
 			return nil, fmt.Errorf("started a daemon but it did not answer on %s within %s; see %s", path, startWait, logPath)
