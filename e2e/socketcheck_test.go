@@ -273,3 +273,50 @@ func TestServeChecksSocketBeforeCore(t *testing.T) {
 		t.Fatalf("serve in an open directory with a broken config: %s", r)
 	}
 }
+
+// TestUnprivilegedClientRefusesRootsSocket turns the roles round: the
+// victim is nobody and the directory and listener are root's. "Ours"
+// is the client's own uid, not "root or me": root's socket is refused too.
+func TestUnprivilegedClientRefusesRootsSocket(t *testing.T) {
+	u := asNobody(t)
+	tmp := attackTmp(t)
+	dir := filepath.Join(tmp, "konnectd-"+u.uid)
+	if err := os.Mkdir(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o777)
+	sock := filepath.Join(dir, "konnectd.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	os.Chmod(sock, 0o777)
+	accepted := make(chan int, 1)
+	go func() {
+		n := 0
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				accepted <- n
+				return
+			}
+			n++
+			c.Close()
+		}
+	}()
+	for _, vc := range victimCommands {
+		cmd := u.command(bin, vc.args...)
+		cmd.Env = append(os.Environ(), victimEnv(tmp)...)
+		cmd.Stdin = strings.NewReader(vc.stdin)
+		out, _ := cmd.CombinedOutput()
+		want := "refusing socket directory " + dir + ": owned by uid 0, not by you (uid " + u.uid + ")"
+		if cmd.ProcessState.ExitCode() == 0 || !strings.Contains(string(out), want) {
+			t.Errorf("%v as nobody: want %q, got:\n%s", vc.args, want, redact.String(string(out)))
+		}
+	}
+	l.Close()
+	if n := <-accepted; n != 0 {
+		t.Fatalf("nobody's clients connected to root's listener %d times", n)
+	}
+}
