@@ -146,6 +146,9 @@ func (s *Service) resolve(ctx context.Context, c Caller) (*Session, error) {
 	if err != nil {
 		var nt *config.NoTokenError
 		if errors.As(err, &nt) {
+			if sess.keychainErr != nil {
+				err = &KeychainUnreachableError{Profile: p.Name, Keychain: sess.keychainErr.Error(), Err: nt}
+			}
 			return sess, &AuthError{Profile: p.Name, Err: err}
 		}
 		return sess, err

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/sourcegraph/jsonrpc2"
+
+	"github.com/konnectd/konnectd/internal/safesocket"
 )
 
 // Client is a JSON-RPC connection to a daemon, as konnectd's own CLI verbs
@@ -18,6 +20,11 @@ type Client struct {
 	nextID  atomic.Uint64
 	results *resultStash
 	params  *paramsStash
+	// refused is the reason a daemon gave before closing the connection
+	// (an error response with a null id, see refuse.go), so a call that
+	// fails because the connection closed says why instead of
+	// "jsonrpc2: connection is closed".
+	refused atomic.Pointer[Error]
 }
 
 // clientMaxMessage bounds a reply the client will accept: large listings
@@ -50,13 +57,44 @@ func NewClient(c net.Conn, framing Framing, onNotify NotificationHandler) *Clien
 		}
 		return nil, nil
 	})
-	return &Client{conn: jsonrpc2.NewConn(context.Background(), st, h, jsonrpc2.SetLogger(discardLogger{})), results: st.results, params: st.out}
+	cl := &Client{results: st.results, params: st.out}
+	cl.conn = jsonrpc2.NewConn(context.Background(), st, h, jsonrpc2.SetLogger(discardLogger{}),
+		jsonrpc2.OnRecv(cl.noteRefusal))
+	return cl
 }
 
-// Dial connects to the daemon's socket.
+// noteRefusal keeps an error response that answers no request: jsonrpc2
+// reads a null id as 0, which this client never uses (ids start at 1).
+func (c *Client) noteRefusal(req *jsonrpc2.Request, resp *jsonrpc2.Response) {
+	if req == nil && resp != nil && resp.Error != nil && resp.ID == (jsonrpc2.ID{}) {
+		c.refused.CompareAndSwap(nil, &Error{Code: resp.Error.Code, Message: resp.Error.Message})
+	}
+}
+
+// whyClosed returns the daemon's reason for closing the connection in
+// place of err, a transport failure, when it gave one. The reason is read
+// before the end of the stream, so it is known once the connection is
+// down; a failed write may be seen first, hence the short wait.
+func (c *Client) whyClosed(err error) error {
+	if _, ok := err.(*jsonrpc2.Error); ok {
+		return err
+	}
+	select {
+	case <-c.conn.DisconnectNotify():
+	case <-time.After(500 * time.Millisecond):
+	}
+	if r := c.refused.Load(); r != nil {
+		return r
+	}
+	return err
+}
+
+// Dial connects to the daemon's socket through safesocket.Dial, which
+// refuses (errors.Is(err, safesocket.ErrUntrusted)) a socket in a
+// directory that is not private to the current user or served by another
+// user, before anything is sent.
 func Dial(ctx context.Context, path string, onNotify NotificationHandler) (*Client, error) {
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "unix", path)
+	c, err := safesocket.Dial(ctx, path)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +120,7 @@ func (c *Client) Call(ctx context.Context, method string, params, result any) er
 	w, err := c.conn.DispatchCall(context.Background(), method, nil, jsonrpc2.PickID(id))
 	if err != nil {
 		c.params.drop(id)
-		return err
+		return c.whyClosed(err)
 	}
 	done := make(chan error, 1)
 	// The result itself arrives through c.results (see resultStash); the
@@ -106,7 +144,7 @@ func (c *Client) Call(ctx context.Context, method string, params, result any) er
 	}
 	raw, ok := c.results.take(id)
 	if err != nil {
-		return fromWire(err)
+		return fromWire(c.whyClosed(err))
 	}
 	if !ok {
 		raw = ignored

@@ -24,6 +24,7 @@ const (
 	CodeRequestCancelled = -32800 // LSP: the request was cancelled
 
 	CodeShuttingDown   = -32001 // the session or daemon is shutting down
+	CodeRefused        = -32002 // the daemon refused the connection (another user); sent once, then it closes
 	CodeKonnect        = -32010 // Konnect answered with an error (data: problem details)
 	CodeOutcomeUnknown = -32011 // a create request may have reached Konnect; check before retrying
 	CodeUnauthorized   = -32012 // no credential for the profile, or Konnect rejected it

@@ -31,9 +31,15 @@ type connHandler struct {
 	sem      chan struct{} // running requests
 	queue    chan struct{} // accepted but unfinished; full = read loop waits
 	mu       sync.Mutex
-	inflight map[jsonrpc2.ID]context.CancelFunc
+	inflight map[jsonrpc2.ID]*inflightReq
 	prev     chan struct{} // closed when the previous request may be overtaken
 	running  sync.WaitGroup
+}
+
+// inflightReq is a request that has not been answered yet.
+type inflightReq struct {
+	cancel  context.CancelFunc
+	replied bool // guarded by connHandler.mu: the drain cut-off answered it
 }
 
 // maxQueued bounds accepted-but-unfinished requests per connection. Past it
@@ -50,7 +56,7 @@ func newConnHandler(srv *Server, sess *Session, st *stream) *connHandler {
 		log:      srv.log.With("session", sess.ID),
 		sem:      make(chan struct{}, srv.maxActive()),
 		queue:    make(chan struct{}, maxQueued),
-		inflight: map[jsonrpc2.ID]context.CancelFunc{},
+		inflight: map[jsonrpc2.ID]*inflightReq{},
 		prev:     first,
 	}
 }
@@ -73,6 +79,7 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 	m, known := h.srv.methods[req.Method]
 	reqCtx, cancel := context.WithCancel(ctx)
 	reqCtx = context.WithValue(reqCtx, sessionKey{}, h.sess)
+	rq := &inflightReq{cancel: cancel}
 	if !req.Notif {
 		reqCtx = context.WithValue(reqCtx, requestIDKey{}, req.ID)
 		reqCtx = context.WithValue(reqCtx, replyHooksKey{}, &replyHooks{})
@@ -81,7 +88,7 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 		idCtx := reqCtx
 		reqCtx = konnect.WithRetryHook(reqCtx, func(r konnect.Retry) { ProgressMessage(idCtx, r.String()) })
 		h.mu.Lock()
-		h.inflight[req.ID] = cancel
+		h.inflight[req.ID] = rq
 		h.mu.Unlock()
 	}
 
@@ -129,7 +136,7 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 			}
 			return h.call(reqCtx, m, req, params)
 		}()
-		h.finish(ctx, reqCtx, conn, req, result, err)
+		h.finish(ctx, reqCtx, conn, req, rq, result, err)
 	})
 }
 
@@ -149,7 +156,7 @@ func (h *connHandler) call(ctx context.Context, m Method, req *jsonrpc2.Request,
 	return result, err
 }
 
-func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request, result any, err error) {
+func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request, rq *inflightReq, result any, err error) {
 	if req.Notif {
 		if err != nil {
 			h.log.Warn("notification failed", "method", req.Method, "error", redact.String(err.Error()))
@@ -157,9 +164,19 @@ func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Con
 		return
 	}
 	h.mu.Lock()
-	delete(h.inflight, req.ID)
+	if h.inflight[req.ID] == rq {
+		delete(h.inflight, req.ID)
+	}
+	replied := rq.replied
+	rq.replied = true
 	h.mu.Unlock()
 	hooks, _ := reqCtx.Value(replyHooksKey{}).(*replyHooks)
+	if replied {
+		// The drain cut-off answered it with -32800, so this result never
+		// reaches the client: a created token's secret must be kept.
+		hooks.run(h.log, req.Method, errDrainCutOff)
+		return
+	}
 	if connCtx.Err() != nil {
 		// The client is gone; there is nobody to reply to.
 		hooks.run(h.log, req.Method, connCtx.Err())
@@ -244,12 +261,41 @@ func (h *connHandler) cancel(params json.RawMessage) {
 		return
 	}
 	h.mu.Lock()
-	cancel := h.inflight[p.ID]
+	rq := h.inflight[p.ID]
 	h.mu.Unlock()
-	if cancel != nil {
-		cancel()
+	if rq != nil {
+		rq.cancel()
 	}
 }
+
+// cutOff answers every request still running with -32800 and cancels it:
+// the drain timeout is over and the connection is about to close, so a
+// client waiting for an answer gets one, not a bare hang-up. A request
+// that finishes after this has its own reply dropped (one reply each).
+func (h *connHandler) cutOff(conn *jsonrpc2.Conn, drain time.Duration) int {
+	h.mu.Lock()
+	var ids []jsonrpc2.ID
+	for id, rq := range h.inflight {
+		if !rq.replied {
+			rq.replied = true
+			rq.cancel()
+			ids = append(ids, id)
+		}
+		delete(h.inflight, id)
+	}
+	h.mu.Unlock()
+	for _, id := range ids {
+		_ = conn.ReplyWithError(context.Background(), id, &jsonrpc2.Error{
+			Code:    CodeRequestCancelled,
+			Message: fmt.Sprintf("request cancelled: the daemon is shutting down and the request was still running after the drain timeout (%s)", drain),
+		})
+	}
+	return len(ids)
+}
+
+// errDrainCutOff is why a request's own reply was not sent: cutOff had
+// already answered it.
+var errDrainCutOff = errors.New("the drain cut-off answered the request before it finished")
 
 func errString(err error) string {
 	if err == nil {

@@ -20,7 +20,8 @@ type Session struct {
 	Peer      safesocket.Cred // zero for stdio
 	Connected time.Time
 
-	conn *jsonrpc2.Conn
+	conn    *jsonrpc2.Conn
+	handler *connHandler // for the drain cut-off
 
 	mu             sync.Mutex
 	clientName     string

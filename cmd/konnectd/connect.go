@@ -72,6 +72,8 @@ func connect(ctx context.Context, o *clientOptions, onNotify rpc.NotificationHan
 	// Someone may have started it while we waited for the lock.
 	if c, err := rpc.Dial(ctx, path, onNotify); err == nil {
 		return c, nil
+	} else if errors.Is(err, safesocket.ErrUntrusted) {
+		return nil, err
 	}
 	logPath := filepath.Join(filepath.Dir(path), "konnectd.log")
 	if err := spawnDaemon(path, logPath); err != nil {
@@ -82,6 +84,9 @@ func connect(ctx context.Context, o *clientOptions, onNotify rpc.NotificationHan
 		c, err := rpc.Dial(ctx, path, onNotify)
 		if err == nil {
 			return c, nil
+		}
+		if errors.Is(err, safesocket.ErrUntrusted) {
+			return nil, err
 		}
 		if time.Now().After(deadline) {
 			return nil, fmt.Errorf("started a daemon but it did not answer on %s within %s; see %s", path, startWait, logPath)
@@ -99,6 +104,9 @@ func daemonAbsent(err error) bool {
 }
 
 func dialError(path string, err error) error {
+	if errors.Is(err, safesocket.ErrUntrusted) {
+		return err // names the path and who owns it
+	}
 	if daemonAbsent(err) {
 		return fmt.Errorf("no konnectd daemon is running on %s (start one with 'konnectd serve', or drop --no-start)", path)
 	}
