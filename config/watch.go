@@ -59,8 +59,8 @@ type Watcher struct {
 	seen     *File     // what the last reload saw when it was valid
 	lastBad  string    // the error text of the last reload, "" when it was fine
 	badSince time.Time // when the content went bad; zero while lastBad is ""
-	subs    map[*subscription]struct{}
-	closed  bool // no more subscriptions
+	subs     map[*subscription]struct{}
+	closed   bool // no more subscriptions
 
 	watched map[string]bool // touched by the run goroutine only
 	stop    context.CancelFunc
