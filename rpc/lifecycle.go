@@ -14,6 +14,11 @@ type InitializeParams struct {
 	Profile string `json:"profile,omitempty"`
 	// Env carries the client's KONGCTL_* variables; others are ignored.
 	Env map[string]string `json:"env,omitempty"`
+	// ConfigFile is the connection's config file, an absolute path (the
+	// client resolves --config-file and KONGCTL_CONFIG_FILE itself). Without
+	// it the forwarded KONGCTL_CONFIG_FILE applies, else the daemon's own
+	// file. A request's own configFile param still wins.
+	ConfigFile string `json:"configFile,omitempty"`
 	// ProcessID and Capabilities are accepted for LSP clients and ignored.
 	ProcessID    *int `json:"processId,omitempty"`
 	Capabilities any  `json:"capabilities,omitempty"`
@@ -87,6 +92,9 @@ func (s *Server) initialize(ctx context.Context, p *InitializeParams) (*Initiali
 		}
 		if p.Env != nil {
 			sess.env = kongctlEnv(p.Env)
+		}
+		if p.ConfigFile != "" {
+			sess.configFile = p.ConfigFile
 		}
 		sess.mu.Unlock()
 	}
