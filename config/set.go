@@ -71,7 +71,7 @@ func NewSet(ctx context.Context, primary Location, opts SetOptions) (*Set, error
 		opts.IdleTimeout = DefaultIdleTimeout
 	}
 	primary.Path = filepath.Clean(primary.Path)
-	w, err := Watch(ctx, primary, opts.Watch)
+	w, err := watchOrGiveUp(ctx, primary, opts.Watch)
 	if err != nil {
 		return nil, err
 	}
@@ -81,6 +81,29 @@ func NewSet(ctx context.Context, primary Location, opts SetOptions) (*Set, error
 	w.Subscribe(s.forward)
 	go s.janitor()
 	return s, nil
+}
+
+// watchOrGiveUp is Watch, abandoned when ctx ends first. The daemon builds
+// its Set before it serves, under the context SIGTERM cancels; the first
+// load is bounded (MaxFileSize, MaxAliasNodes), but a read that blocks
+// (a hung network file system) must not keep a signalled daemon alive. The
+// abandoned load's goroutine is left to the process's exit.
+func watchOrGiveUp(ctx context.Context, loc Location, opts WatchOptions) (*Watcher, error) {
+	type result struct {
+		w   *Watcher
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		w, err := Watch(ctx, loc, opts)
+		done <- result{w, err}
+	}()
+	select {
+	case r := <-done:
+		return r.w, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("config: loading %s: %w", loc.Path, context.Cause(ctx))
+	}
 }
 
 // Primary is the daemon's own file.

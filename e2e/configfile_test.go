@@ -279,13 +279,25 @@ func TestFreshDaemonWithBrokenConfigSaysSo(t *testing.T) {
 	}
 }
 
-// aliasBomb is a ~1 KB "billion laughs" kongctl config: 9^9 nodes expanded.
+// aliasBomb is a ~1 KB "billion laughs" kongctl config: nine levels of
+// mappings of nine aliases each, merged into a profile, 9^9 settings once
+// expanded. Mappings are the dangerous kind: the config reader expands
+// them itself (yaml.v3's own alias check covers only what it decodes),
+// and before the limit this file took the daemon past 2.5 GB and no reply.
 func aliasBomb(url string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "default:\n  konnect:\n    base-url: %s\nbomb:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n", url)
+	b.WriteString("m0: &m0 {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8, i: 9}\n")
 	for i := 1; i <= 8; i++ {
-		fmt.Fprintf(&b, "  a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+		fmt.Fprintf(&b, "m%d: &m%d {", i, i)
+		for j := range 9 {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "k%d: *m%d", j, i-1)
+		}
+		b.WriteString("}\n")
 	}
+	fmt.Fprintf(&b, "default:\n  konnect:\n    base-url: %s\n  <<: *m8\n", url)
 	return b.String()
 }
 
