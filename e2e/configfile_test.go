@@ -138,6 +138,7 @@ func TestDidChangeReachesTheFilesUsers(t *testing.T) {
 	a, b := filepath.Join(dir, "a.yaml"), filepath.Join(dir, "b.yaml")
 	writeFile(t, a, "team-a: {}\n")
 	writeFile(t, b, "team-b: {}\n")
+	writeFile(t, filepath.Join(dir, "c.yaml"), "")
 	d := startDaemon(t, []string{"KONGCTL_CONFIG_FILE="}, "--config-file", a)
 
 	cb, onB := listen(t, d.socket, rpc.InitializeParams{ConfigFile: b, Profile: "team-b"})
@@ -146,12 +147,16 @@ func TestDidChangeReachesTheFilesUsers(t *testing.T) {
 		t.Fatalf("B's client: %+v, %v", l, err)
 	}
 	_, onA := listen(t, d.socket, rpc.InitializeParams{})
+	// Declaring the file in initialize is enough, with no request yet.
+	_, onDeclared := listen(t, d.socket, rpc.InitializeParams{ConfigFile: filepath.Join(dir, "c.yaml")})
 	// The environment alone selects the file too.
 	ce, onEnv := listen(t, d.socket, rpc.InitializeParams{Env: map[string]string{"KONGCTL_CONFIG_FILE": b}})
 	if err := ce.Call(context.Background(), "profile/list", nil, &l); err != nil || l.ConfigFile != b {
 		t.Fatalf("env client: %+v, %v", l, err)
 	}
 
+	writeFile(t, filepath.Join(dir, "c.yaml"), "team-c: {}\n")
+	onDeclared.wait(t, "for C (declared only)", func(l core.ProfileList) bool { return strings.Contains(strings.Join(l.Profiles, ","), "team-c") })
 	writeFile(t, b, "team-b: {}\nteam-b2: {}\n")
 	got := onB.wait(t, "for B", func(l core.ProfileList) bool { return strings.Contains(strings.Join(l.Profiles, ","), "team-b2") })
 	if got.ConfigFile != b || got.Active != "team-b" || got.Error != "" {

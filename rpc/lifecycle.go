@@ -97,12 +97,21 @@ func (s *Server) initialize(ctx context.Context, p *InitializeParams) (*Initiali
 			sess.configFile = p.ConfigFile
 		}
 		sess.mu.Unlock()
+		for _, f := range s.onInit {
+			f(sess)
+		}
 	}
 	return &InitializeResult{
 		ServerInfo: ServerInfo{Name: "konnectd", Version: s.opts.Version},
 		Methods:    s.MethodNames(),
 	}, nil
 }
+
+// OnInitialize registers f to run after a session's initialize has been
+// taken in, before the reply (the daemon starts watching the connection's
+// config file there, so profile/didChange covers it from the start).
+// Register before serving.
+func (s *Server) OnInitialize(f func(*Session)) { s.onInit = append(s.onInit, f) }
 
 // kongctlEnv keeps only KONGCTL_* variables: a client has no business
 // setting anything else in the daemon's view.
