@@ -108,6 +108,9 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions, stop func
 	srvReady.Add(1)
 	inUse := func(path string) bool {
 		srvReady.Wait()
+		if srv == nil {
+			return false // the daemon failed to start
+		}
 		for _, s := range srv.Sessions() {
 			if s.UsesConfigFile(path) {
 				return true
@@ -118,15 +121,6 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions, stop func
 	svc, w, err := o.daemon.core(ctx, log, inUse)
 	if err != nil {
 		srvReady.Done()
-		// A connection's own config file is watched from its initialize, so
-		// profile/didChange covers it before any request. A file that cannot
-		// be served (a relative path, too many files) is reported by the
-		// connection's requests, not here.
-		srv.OnInitialize(func(s *rpc.Session) {
-			if f := s.ConfigFile(); f != "" {
-				_, _ = w.State(f)
-			}
-		})
 		return nil, err
 	}
 	srv = rpc.NewServer(rpc.Options{
