@@ -199,7 +199,13 @@ func (w *Watcher) reload() {
 				w.badSince = time.Now()
 			}
 			w.lastBad, w.seen = msg, nil
-			c = &Change{Profiles: w.good.Profiles(), Error: msg, File: w.good}
+			// With nothing loaded yet there is no last good config, and
+			// no profiles: profile/list answers the same.
+			profiles := []string{}
+			if w.loaded {
+				profiles = w.good.Profiles()
+			}
+			c = &Change{Profiles: profiles, Error: msg, File: w.good}
 		}
 	} else if w.lastBad != "" || w.seen == nil || !w.seen.same(f) {
 		w.good, w.seen, w.lastBad, w.loaded, w.badSince = f, f, "", true, time.Time{}
