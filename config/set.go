@@ -150,7 +150,13 @@ func (s *Set) State(path string) (State, error) {
 	e := &setEntry{w: w, lastUsed: time.Now()}
 	e.cancel = w.Subscribe(s.forward)
 	s.files[path] = e
-	return w.State(), nil
+	st := w.State()
+	if st.Err != nil && s.opts.Watch.Logf != nil {
+		// Later breakages are announced as changes; the first load's is
+		// not a change, so it is said here, once.
+		s.opts.Watch.Logf("config file %s is invalid: %v", path, st.Err)
+	}
+	return st, nil
 }
 
 // evictLocked closes the least recently used file nobody is using, to make
