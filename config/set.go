@@ -154,7 +154,7 @@ func (s *Set) State(path string) (State, error) {
 	if st.Err != nil && s.opts.Watch.Logf != nil {
 		// Later breakages are announced as changes; the first load's is
 		// not a change, so it is said here, once.
-		s.opts.Watch.Logf("config file %s is invalid: %v", path, st.Err)
+		s.opts.Watch.Logf("invalid when first named by a client: %v", st.Err)
 	}
 	return st, nil
 }
