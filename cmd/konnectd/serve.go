@@ -96,6 +96,12 @@ func runServe(ctx context.Context, o *serveOptions) error {
 
 	d, err := newDaemon(ctx, log, o, func() { stopRequested(errStopRequested) })
 	if err != nil {
+		if ctx.Err() != nil {
+			// A signal during start-up (a config load that would not
+			// finish) is a stop, not a failure.
+			log.Info("stopped during start-up", "reason", context.Cause(ctx))
+			return nil
+		}
 		return err
 	}
 	defer d.Close()
