@@ -78,9 +78,9 @@ func (s *Service) Login(ctx context.Context, c Caller, token string) (*LoginResu
 // comes to exist for konnectd, so an unknown name is accepted here (kongctl
 // does the same with "kongctl login --profile new").
 func (s *Service) loginProfile(ctx context.Context, c Caller) (*config.Profile, error) {
-	f, err := s.cfg.Current()
-	if f == nil {
-		return nil, &ProfileError{Err: err}
+	f, _, err := s.configFile(c)
+	if err != nil {
+		return nil, err
 	}
 	name := c.ProfileName()
 	p, err := f.Profile(name, c.Env, func(string) bool { return true })
@@ -165,6 +165,9 @@ func (s *Service) Status(ctx context.Context, c Caller) (*AuthStatus, error) {
 		}
 	} else {
 		st.Warnings = append(st.Warnings, "no keychain is configured: credentials can only come from the environment or the config file")
+	}
+	if _, w, _ := s.configFile(c); w != "" {
+		st.Warnings = append(st.Warnings, w)
 	}
 	sess, err := s.resolve(ctx, c)
 	if sess != nil && sess.keychainErr != nil {

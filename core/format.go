@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"context"
+	"slices"
 
 	"github.com/konnectd/konnectd/output"
 )
@@ -36,6 +37,9 @@ type Text struct {
 type formatter struct {
 	opts output.Options
 	svc  *Service
+	// warnings go with every answer rendered (the config file's, from
+	// Session.ConfigWarning).
+	warnings []string
 }
 
 // prepare checks f for kind before anything else happens: kongctl creates
@@ -73,5 +77,5 @@ func (fm *formatter) render(ctx context.Context, v any) (any, error) {
 	if err := output.Render(ctx, &buf, v, fm.opts, fm.svc.jq); err != nil {
 		return nil, err
 	}
-	return Text{Text: buf.String()}, nil
+	return Text{Text: buf.String(), Warnings: slices.Clone(fm.warnings)}, nil
 }

@@ -132,6 +132,9 @@ func (s *Service) identitySession(ctx context.Context, c Caller, f *Format, kind
 	if err != nil {
 		return nil, nil, err
 	}
+	if fm != nil && sess.ConfigWarning != "" {
+		fm.warnings = append(fm.warnings, sess.ConfigWarning)
+	}
 	return sess, fm, nil
 }
 
@@ -192,10 +195,13 @@ func listIdentity[T any](ctx context.Context, s *Service, c Caller, q ListQuery,
 	if fm != nil {
 		res, err := fm.render(ctx, listing(items))
 		if t, ok := res.(Text); ok {
-			t.Warnings = warnings
+			t.Warnings = append(t.Warnings, warnings...)
 			res = t
 		}
 		return res, err
+	}
+	if sess.ConfigWarning != "" {
+		warnings = append(warnings, sess.ConfigWarning)
 	}
 	l := &List{Data: items, Meta: ListMeta{Total: page.Total, Returned: len(items), Warnings: warnings}}
 	if len(page.Local) > 0 {

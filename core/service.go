@@ -14,10 +14,20 @@ import (
 	"github.com/konnectd/konnectd/konnect"
 )
 
-// ConfigSource is where profiles come from: a *config.Watcher in the
-// daemon, a fixed file in tests.
+// ConfigSource is where profiles come from: a *config.Set in the daemon,
+// a fixed file in tests.
 type ConfigSource interface {
 	Current() (*config.File, error)
+}
+
+// ConfigFiles is a ConfigSource that serves any config file a caller
+// names, each with its own state (config.Set). Without it only the one
+// file is served and a caller naming another gets an error, never the
+// wrong profiles.
+type ConfigFiles interface {
+	ConfigSource
+	// State is the file at path ("" for the source's own file).
+	State(path string) (config.State, error)
 }
 
 // Options are the parts a Service is built from.
@@ -71,7 +81,8 @@ func (s *Service) JQ() *jq.Engine { return s.jq }
 
 // Caller is who a request comes from and what it asked for: the profile
 // named in the request, the connection's default profile, the caller's own
-// KONGCTL_* environment, and an explicit token if the request carried one.
+// KONGCTL_* environment, an explicit token if the request carried one, and
+// the config file it uses.
 type Caller struct {
 	Profile        string
 	DefaultProfile string
@@ -81,6 +92,9 @@ type Caller struct {
 	// FaceRPC for any other client), so messages name commands that exist
 	// there.
 	Face string
+	// ConfigFile is the absolute path of the caller's config file; ""
+	// means the daemon's own.
+	ConfigFile string
 }
 
 // ProfileName is the profile this caller means: request param > the
@@ -96,7 +110,10 @@ type Session struct {
 	Credential *config.Credential
 	BaseURL    string
 	Warnings   []string
-	client     *konnect.Client
+	// ConfigWarning is set when the config file is invalid and its last
+	// good content is in use (see configWarning).
+	ConfigWarning string
+	client        *konnect.Client
 	// keychainErr is the keychain's answer when it could not be asked
 	// (ErrUnavailable) and the credential search went on without it.
 	keychainErr error
@@ -109,12 +126,9 @@ func (s *Session) Client() *konnect.Client { return s.client }
 // config file that never loaded is an error; one that broke after loading
 // keeps serving the last good profiles (the watcher's contract).
 func (s *Service) profile(ctx context.Context, c Caller) (*config.Profile, *config.File, error) {
-	f, err := s.cfg.Current()
-	if f == nil {
-		if err == nil {
-			err = errors.New("no config loaded")
-		}
-		return nil, nil, &ProfileError{Err: err}
+	f, _, err := s.configFile(c)
+	if err != nil {
+		return nil, nil, err
 	}
 	name := c.ProfileName()
 	p, err := f.Profile(name, c.Env, func(profile string) bool { return s.hasKeychainEntry(ctx, profile) })
@@ -142,6 +156,7 @@ func (s *Service) resolve(ctx context.Context, c Caller) (*Session, error) {
 		return nil, err
 	}
 	sess := &Session{Profile: p}
+	_, sess.ConfigWarning, _ = s.configFile(c)
 	cred, err := p.Credential(c.PAT, s.keychainLookup(ctx, &sess.Warnings, &sess.keychainErr))
 	if err != nil {
 		var nt *config.NoTokenError

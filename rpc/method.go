@@ -39,6 +39,9 @@ func Func[P any, R any](name string, fn func(context.Context, *P) (R, error)) Me
 				return nil, InvalidParams("%s", err.Error())
 			}
 		}
+		if cp, ok := any(p).(configParam); ok {
+			ctx = withRequestConfigFile(ctx, cp.requestConfigFile())
+		}
 		return fn(ctx, p)
 	}}
 }

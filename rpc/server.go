@@ -54,6 +54,7 @@ type Server struct {
 	idle       chan struct{} // receives when the idle timer fires
 	idleTimer  *time.Timer
 	onConnect  []func(*Session)
+	onInit     []func(*Session)
 }
 
 // NewServer builds a server with the lifecycle methods and the given method

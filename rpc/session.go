@@ -29,6 +29,8 @@ type Session struct {
 	defaultProfile string
 	env            map[string]string
 	shutdown       bool
+	configFile     string          // from initialize; "" when not given
+	configUsed     map[string]bool // config files its requests used ("" is the daemon's own)
 }
 
 // ClientName is what the client called itself in initialize ("" if it did not).

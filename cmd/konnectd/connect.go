@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/konnectd/konnectd/config"
 	"github.com/konnectd/konnectd/internal/safesocket"
 	"github.com/konnectd/konnectd/internal/version"
 	"github.com/konnectd/konnectd/rpc"
@@ -22,10 +23,11 @@ import (
 // clientOptions are the flags every client command shares: where the
 // daemon is and whether to start one.
 type clientOptions struct {
-	socket  string
-	noStart bool
-	profile string
-	timeout time.Duration
+	socket     string
+	noStart    bool
+	profile    string
+	timeout    time.Duration
+	configFile string
 }
 
 func (o *clientOptions) addFlags(cmd *cobra.Command) {
@@ -33,6 +35,7 @@ func (o *clientOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.socket, "socket", "", "daemon socket (default: $KONNECTD_SOCKET or the per-user runtime directory)")
 	f.BoolVar(&o.noStart, "no-start", false, "fail instead of starting a daemon when none is running")
 	f.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up on the request after this long")
+	f.StringVar(&o.configFile, "config-file", "", "Path to the configuration file to load.")
 }
 
 func (o *clientOptions) socketPath() string {
@@ -50,6 +53,14 @@ const startWait = 10 * time.Second
 // a lock file beside the socket, and the one that finds no daemon starts it
 // while the others wait and then dial what it started.
 func connect(ctx context.Context, o *clientOptions, onNotify rpc.NotificationHandler) (*rpc.Client, error) {
+	if o.configFile != "" {
+		// --config-file is this command's KONGCTL_CONFIG_FILE: initialize
+		// resolves and sends it (and forwards it, as kongctl's flag would
+		// reach a command konnectd exec runs).
+		if err := os.Setenv("KONGCTL_CONFIG_FILE", o.configFile); err != nil {
+			return nil, fmt.Errorf("--config-file: %w", err)
+		}
+	}
 	path := o.socketPath()
 	c, err := rpc.Dial(ctx, path, onNotify)
 	if err == nil || o.noStart || !daemonAbsent(err) {
@@ -168,17 +179,32 @@ func kongctlEnv() map[string]string {
 // version (started before an upgrade, and still serving) gets a warning on
 // stderr that says how to replace it, except for completion, whose stderr
 // a shell may show mid-line, and for stop, which is the remedy.
+//
+// The config file goes with it, resolved here (KONGCTL_CONFIG_FILE, which
+// --config-file sets, with $VAR expansion, against this process's working
+// directory), because the daemon serves each client the file it names.
+// Naming none leaves the daemon's own file, which is the default one unless
+// the daemon was started with another.
 func initialize(ctx context.Context, c *rpc.Client, name, profile string) error {
-	var res rpc.InitializeResult
-	err := c.Call(ctx, "initialize", rpc.InitializeParams{
-		ClientInfo: &rpc.ClientInfo{Name: name, Version: version.Version},
-		Profile:    profile,
-		Env:        kongctlEnv(),
-	}, &res)
+	loc, err := config.ResolvePath("", os.Getenv)
 	if err != nil {
 		return err
 	}
-	if v := res.ServerInfo.Version; v != version.Version && name != "konnectd-completion" && name != "konnectd-stop" {
+	configFile := ""
+	if loc.Explicit {
+		configFile = loc.Path
+	}
+	var ir rpc.InitializeResult
+	err = c.Call(ctx, "initialize", rpc.InitializeParams{
+		ClientInfo: &rpc.ClientInfo{Name: name, Version: version.Version},
+		Profile:    profile,
+		Env:        kongctlEnv(),
+		ConfigFile: configFile,
+	}, &ir)
+	if err != nil {
+		return err
+	}
+	if v := ir.ServerInfo.Version; v != version.Version && name != "konnectd-completion" && name != "konnectd-stop" {
 		fmt.Fprintf(os.Stderr, "Warning: the running daemon is konnectd %s and this is %s; 'konnectd stop' ends it, and the next command starts this one\n", v, version.Version)
 	}
 	return nil

@@ -116,6 +116,12 @@ func runServe(ctx context.Context, o *serveOptions) error {
 		if l != nil {
 			l.Close()
 		}
+		if ctx.Err() != nil {
+			// A signal during start-up (a config load that would not
+			// finish) is a stop, not a failure.
+			log.Info("stopped during start-up", "reason", context.Cause(ctx))
+			return nil
+		}
 		return err
 	}
 	defer d.Close()
