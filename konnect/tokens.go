@@ -117,5 +117,5 @@ func (c *Client) DeleteSPAT(ctx context.Context, accountID, tokenID string) erro
 // ErrOutcomeUnknown so callers give the same "look before you create
 // another" advice; deleting the token is the way out.
 func missingSecret(op, id string) error {
-	return fmt.Errorf("%s: %w (Konnect answered without the token's secret; the token %q exists and can only be deleted)", op, ErrOutcomeUnknown, id)
+	return outcomeUnknown(op, fmt.Sprintf("Konnect answered without the token's secret (the token %q exists and can only be deleted)", id))
 }

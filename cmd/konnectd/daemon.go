@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -20,10 +21,11 @@ import (
 // daemonOptions are the settings of the daemon's core, shared by serve and
 // the in-process modes (mcp).
 type daemonOptions struct {
-	configFile   string
-	keychain     string
-	keychainFile string
-	concurrency  int
+	configFile     string
+	keychain       string
+	keychainFile   string
+	concurrency    int
+	konnectTimeout time.Duration
 }
 
 func (o *daemonOptions) addFlags(cmd *cobra.Command) {
@@ -38,6 +40,7 @@ func (o *daemonOptions) addFlags(cmd *cobra.Command) {
 	// connection. 1 is kongctl's sequential paging, for comparison and for
 	// tight rate limits.
 	f.IntVar(&o.concurrency, "konnect-concurrency", 16, "pages of one Konnect listing fetched in parallel (1: one after another, as kongctl)")
+	f.DurationVar(&o.konnectTimeout, "konnect-timeout", konnect.DefaultCallTimeout, "bound on one Konnect call, retries included (a negative value: no bound)")
 }
 
 // core builds the daemon's core: the config watcher, the keychain, the
@@ -81,7 +84,7 @@ func (o *daemonOptions) core(ctx context.Context, log *slog.Logger) (*core.Servi
 		w.Close()
 		return nil, nil, err
 	}
-	svc := core.New(core.Options{Config: w, Keychain: store, JQ: jqEngine(), Log: log, Konnect: konnect.Options{Concurrency: o.concurrency}})
+	svc := core.New(core.Options{Config: w, Keychain: store, JQ: jqEngine(), Log: log, Konnect: konnect.Options{Concurrency: o.concurrency, CallTimeout: o.konnectTimeout}})
 	return svc, w, nil
 }
 
