@@ -29,7 +29,7 @@ type connHandler struct {
 	sem      chan struct{} // running requests
 	queue    chan struct{} // accepted but unfinished; full = read loop waits
 	mu       sync.Mutex
-	inflight map[jsonrpc2.ID]context.CancelFunc
+	inflight map[string]context.CancelFunc
 	prev     chan struct{} // closed when the previous request may be overtaken
 	running  sync.WaitGroup
 }
@@ -48,14 +48,18 @@ func newConnHandler(srv *Server, sess *Session, st *stream) *connHandler {
 		log:      srv.log.With("session", sess.ID),
 		sem:      make(chan struct{}, srv.maxActive()),
 		queue:    make(chan struct{}, maxQueued),
-		inflight: map[jsonrpc2.ID]context.CancelFunc{},
+		inflight: map[string]context.CancelFunc{},
 		prev:     first,
 	}
 }
 
 func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
-	// The stream kept the params; req has none (see paramsHandoff).
+	// The stream kept the params and the id's bytes; req has neither (see
+	// paramsHandoff). A request with "id":null is a request, not a
+	// notification: it gets its reply.
 	params := h.st.params.take()
+	id := h.st.params.takeID()
+	notif := id == nil
 	// Cancellation and exit are handled on the read loop itself, so neither
 	// can be stuck behind the requests they are about.
 	switch req.Method {
@@ -71,10 +75,10 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 	m, known := h.srv.methods[req.Method]
 	reqCtx, cancel := context.WithCancel(ctx)
 	reqCtx = context.WithValue(reqCtx, sessionKey{}, h.sess)
-	if !req.Notif {
-		reqCtx = context.WithValue(reqCtx, requestIDKey{}, req.ID)
+	if !notif {
+		reqCtx = context.WithValue(reqCtx, requestIDKey{}, id)
 		h.mu.Lock()
-		h.inflight[req.ID] = cancel
+		h.inflight[string(id)] = cancel
 		h.mu.Unlock()
 	}
 
@@ -122,7 +126,7 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 			}
 			return h.call(reqCtx, m, req, params)
 		}()
-		h.finish(ctx, reqCtx, conn, req, result, err)
+		h.finish(ctx, reqCtx, conn, req, id, result, err)
 	})
 }
 
@@ -142,15 +146,15 @@ func (h *connHandler) call(ctx context.Context, m Method, req *jsonrpc2.Request,
 	return result, err
 }
 
-func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request, result any, err error) {
-	if req.Notif {
+func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request, id json.RawMessage, result any, err error) {
+	if id == nil {
 		if err != nil {
 			h.log.Warn("notification failed", "method", req.Method, "error", redact.String(err.Error()))
 		}
 		return
 	}
 	h.mu.Lock()
-	delete(h.inflight, req.ID)
+	delete(h.inflight, string(id))
 	h.mu.Unlock()
 	if connCtx.Err() != nil {
 		return // the client is gone; there is nobody to reply to
@@ -160,26 +164,27 @@ func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Con
 		if werr.Code == CodeInternalError {
 			h.log.Error("request failed", "method", req.Method, "error", werr.Message)
 		}
-		_ = conn.ReplyWithError(connCtx, req.ID, werr)
+		_ = h.st.writeErrorReply(conn, id, werr)
 		return
 	}
-	if rerr := h.st.writeResult(conn, req.ID, result); rerr != nil {
+	if rerr := h.st.writeResult(conn, id, result); rerr != nil {
 		h.log.Debug("reply failed", "method", req.Method, "error", rerr)
 	}
 }
 
 // cancel handles $/cancelRequest {id}. The cancelled request still replies,
-// with -32800, unless it had already finished.
+// with -32800, unless it had already finished. The id is matched byte for
+// byte against the ids requests were sent with.
 func (h *connHandler) cancel(params json.RawMessage) {
 	var p struct {
-		ID jsonrpc2.ID `json:"id"`
+		ID json.RawMessage `json:"id"`
 	}
-	if params == nil || json.Unmarshal(params, &p) != nil {
+	if params == nil || json.Unmarshal(params, &p) != nil || validID(p.ID) == nil {
 		h.log.Debug("ignoring malformed $/cancelRequest")
 		return
 	}
 	h.mu.Lock()
-	cancel := h.inflight[p.ID]
+	cancel := h.inflight[string(validID(p.ID))]
 	h.mu.Unlock()
 	if cancel != nil {
 		cancel()

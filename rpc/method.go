@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/konnectd/konnectd/internal/jsonwalk"
 )
 
 // A Method is one entry of the method table.
@@ -70,6 +72,12 @@ func decodeParams(raw json.RawMessage, v any) error {
 	}
 	if f, ok := v.(walkDecoder); ok && f.walkDecode(raw) {
 		return nil
+	}
+	// The strict decoder takes the last of a repeated field; a client, a
+	// proxy or a log may read the first. Params that say two things are
+	// refused, as a message with a repeated member is (decodeMessage).
+	if key, dup := jsonwalk.DuplicateKey(raw); dup {
+		return &Error{Code: CodeInvalidRequest, Message: fmt.Sprintf("invalid request: params member %q appears more than once", key)}
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()

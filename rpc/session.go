@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
 	"sync"
 	"time"
@@ -80,18 +81,19 @@ func SessionFrom(ctx context.Context) *Session {
 // outside a request and for notifications.
 func Progress(ctx context.Context, done, total int) {
 	s := SessionFrom(ctx)
-	id, ok := ctx.Value(requestIDKey{}).(jsonrpc2.ID)
+	id, ok := ctx.Value(requestIDKey{}).(json.RawMessage)
 	if s == nil || !ok {
 		return
 	}
 	_ = s.Notify(ctx, "$/progress", ProgressParams{ID: id, Done: done, Total: total})
 }
 
-// ProgressParams is the payload of $/progress.
+// ProgressParams is the payload of $/progress. ID is the request's id as
+// the client wrote it.
 type ProgressParams struct {
-	ID    jsonrpc2.ID `json:"id"`
-	Done  int         `json:"done"`
-	Total int         `json:"total"`
+	ID    json.RawMessage `json:"id"`
+	Done  int             `json:"done"`
+	Total int             `json:"total"`
 }
 
 // WithSession returns ctx carrying s, for code that acts for a session
