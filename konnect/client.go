@@ -72,6 +72,10 @@ func New(o Options) (*Client, error) {
 	if o.Token == "" {
 		return nil, errors.New("konnect client: no token")
 	}
+	// The credential is a secret however it was resolved (keychain, env,
+	// config file, login token file, a request's param): no error or log
+	// line may carry it or a transform of it.
+	redact.Register(o.Token)
 	ep, err := resolveEndpoints(o.BaseURL)
 	if err != nil {
 		return nil, err

@@ -70,6 +70,9 @@ func decodeParams(raw json.RawMessage, v any) error {
 	if raw[0] != '{' {
 		return InvalidParams("params must be an object with named fields")
 	}
+	// Secrets in params are registered however the params were decoded,
+	// and even when they were refused after decoding.
+	defer registerParamSecrets(v)
 	if f, ok := v.(walkDecoder); ok && f.walkDecode(raw) {
 		return nil
 	}
