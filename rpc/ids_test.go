@@ -175,4 +175,3 @@ func TestDuplicateMembersRefused(t *testing.T) {
 		t.Fatalf("reply %+v", rep)
 	}
 }
-
