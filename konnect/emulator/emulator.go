@@ -65,6 +65,9 @@ type CreatedToken struct {
 	ID      string
 	Name    string
 	OwnerID string // user id or system account id
+	// Secret is the token's value, so a test can check that it went
+	// where it should and nowhere else. Never print it.
+	Secret string
 }
 
 // New builds an emulator; it does not listen (see Start and Handler).
