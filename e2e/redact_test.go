@@ -78,6 +78,20 @@ func TestTransformedSecretsStayOutOfStderrAndTheLog(t *testing.T) {
 			t.Errorf("call jq/eval %s: stderr carries %v", expr, l)
 		}
 	}
+	// A --jq the CLI applies itself (konnectd call), to a result that
+	// carries a new token: the CLI's own stderr masks it too.
+	for _, expr := range []string{`error(.token[5:])`, `error(.token | @base64)`, `error(.token | explode | tostring)`} {
+		r := w.cli("", nil, "call", "token/createSystemAccount",
+			fmt.Sprintf(`{"name":"cli-%d","systemAccountId":"a1b2c3d4-0001-4000-8000-000000000001","expiresIn":"30d"}`, len(secrets)), "--jq", expr)
+		if r.code == 0 {
+			t.Fatalf("call --jq %s: should fail", expr)
+		}
+		created := w.emu.CreatedTokens()
+		secrets = append(secrets, created[len(created)-1].Secret)
+		if l := leaked(r.stderr, secrets...); len(l) > 0 {
+			t.Errorf("call --jq %s: stderr carries %v", expr, l)
+		}
+	}
 	// And the create whose answer was a gateway's 502 after the commit.
 	w.emu.SetFaults(emulator.Faults{FailAfterCommit: "create-personal-access-token", FailStatus: 502})
 	r := w.cli("", nil, "create", "pat", "--name", "lost", "--expires-in", "30d")

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 
 	"github.com/sourcegraph/jsonrpc2"
+
+	"github.com/konnectd/konnectd/internal/redact"
 )
 
 // Client is a JSON-RPC connection to a daemon, as konnectd's own CLI verbs
@@ -91,11 +93,20 @@ func (c *Client) Call(ctx context.Context, method string, params, result any) er
 	}
 	raw, ok := c.results.take(id)
 	if err != nil {
-		return fromWire(err)
+		err = fromWire(err)
+		if e, ok := err.(*Error); ok {
+			if d, ok := e.Data.(json.RawMessage); ok {
+				redact.RegisterFound(d) // a -32011's created token
+			}
+		}
+		return err
 	}
 	if !ok {
 		raw = ignored
 	}
+	// A token the daemon hands over is registered here, in the client's
+	// process, so the client's own --jq errors and stderr mask it too.
+	redact.RegisterFound(raw)
 	if result == nil {
 		return nil
 	}

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"bytes"
 	"container/list"
 	"encoding/base32"
 	"encoding/base64"
@@ -358,4 +359,20 @@ func maskValues(s string) string {
 // containsValue reports whether s holds a registered secret's match.
 func containsValue(s string) bool {
 	return reg.count.Load() != 0 && len(s) >= window && len(reg.find(s)) > 0
+}
+
+// RegisterFound registers every kpat_/spat_-shaped token in b. A client
+// calls it on what the daemon answers: a result may hand it a token (a
+// create, auth/credential) that its own --jq or output code could then put,
+// transformed, into its stderr. It costs two substring searches when b
+// holds no token.
+func RegisterFound(b []byte) {
+	if !bytes.Contains(b, []byte("pat_")) && !bytes.Contains(b, []byte("PAT_")) {
+		return
+	}
+	for _, m := range secretRE.FindAll(b, -1) {
+		if len(m) > 5 && (m[0]|0x20 == 'k' || m[0]|0x20 == 's') {
+			Register(string(m))
+		}
+	}
 }

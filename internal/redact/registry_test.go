@@ -238,3 +238,22 @@ func BenchmarkStringLogLine(b *testing.B) {
 		String(s)
 	}
 }
+
+// TestRegisterFound: the tokens in an answer are registered by shape; an
+// answer without one registers nothing.
+func TestRegisterFound(t *testing.T) {
+	Forget()
+	t.Cleanup(Forget)
+	r := rand.New(rand.NewPCG(11, 12))
+	pat, spat := fakeToken(r, "kpat_"), fakeToken(r, "spat_")
+	RegisterFound([]byte(`{"data":[{"name":"x"}]}`))
+	if n := reg.count.Load(); n != 0 {
+		t.Fatalf("%d registered from an answer without a token", n)
+	}
+	RegisterFound([]byte(fmt.Sprintf(`{"token":%q}`+"\ntoken: %s", pat, spat)))
+	for _, tok := range []string{pat, spat} {
+		if got := String("near " + tok[5:]); strings.Contains(got, tok[5:17]) {
+			t.Errorf("%.4s… not registered: %q", tok, got)
+		}
+	}
+}
