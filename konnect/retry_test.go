@@ -195,6 +195,11 @@ func TestCreateWithDroppedAnswerIsNeitherDuplicatedNorLost(t *testing.T) {
 			if !errors.Is(err, konnect.ErrOutcomeUnknown) {
 				t.Fatalf("err = %v, want ErrOutcomeUnknown", err)
 			}
+			// What happened first, in words, then the advice: not "… list
+			// them to check before creating another (EOF)".
+			if !strings.Contains(err.Error(), ": the connection closed before Konnect answered; the request may have reached Konnect: ") || strings.Contains(err.Error(), "EOF") {
+				t.Fatalf("message %q", err)
+			}
 			noSecret(t, err.Error())
 			if n := r.emu.Requests()[tc.op]; n != 1 {
 				t.Fatalf("the create was sent %d times, want once", n)
