@@ -45,6 +45,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDuplicateKey$$' -fuzztime $(FUZZTIME) ./internal/jsonwalk
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeMessage$$' -fuzztime $(FUZZTIME) ./rpc
 	$(GO) test -run '^$$' -fuzz '^FuzzRepliesEchoID$$' -fuzztime $(FUZZTIME) ./rpc
+	$(GO) test -run '^$$' -fuzz '^FuzzMaskValues$$' -fuzztime $(FUZZTIME) ./internal/redact
 
 # Every fuzz target in the sources, each for 2 minutes (about 20 in all;
 # `make fuzz-long FUZZTIME=10m` for longer), one after another. Not part
