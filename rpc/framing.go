@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/konnectd/konnectd/internal/jsonwalk"
+	"github.com/konnectd/konnectd/internal/redact"
 )
 
 // Framing is how messages are delimited on a connection.
@@ -186,6 +187,9 @@ func (s *stream) writeError(id json.RawMessage, code int64, msg string) error {
 	if len(id) == 0 {
 		id = json.RawMessage("null")
 	}
+	// The message may quote the client's bytes (a header line, a repeated
+	// member's name): they pass the redactor like any other error.
+	msg = redact.String(msg)
 	body, _ := json.Marshal(struct {
 		JSONRPC string          `json:"jsonrpc"`
 		ID      json.RawMessage `json:"id"`

@@ -175,3 +175,18 @@ func TestDuplicateMembersRefused(t *testing.T) {
 		t.Fatalf("reply %+v", rep)
 	}
 }
+
+// TestFramingErrorsAreRedacted: a refusal that quotes the client's bytes
+// masks a secret among them.
+func TestFramingErrorsAreRedacted(t *testing.T) {
+	ts := startServer(t, Options{}, testMethods(nil, new(atomic.Int32)))
+	c, r := ts.raw(t)
+	fmt.Fprintf(c, "%s\n", `{"jsonrpc":"2.0","id":1,"kpat_Ab3Cd5Ef7Gh9Jk2Lm4":1,"kpat_Ab3Cd5Ef7Gh9Jk2Lm4":2,"method":"test/echo"}`)
+	line, err := r.ReadBytes('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(line, []byte("Ab3Cd5Ef7Gh9")) || !bytes.Contains(line, []byte(`appears more than once`)) {
+		t.Fatalf("reply %s", line)
+	}
+}
