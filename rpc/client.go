@@ -73,6 +73,7 @@ func (c *Client) Call(ctx context.Context, method string, params, result any) er
 		if err != nil {
 			return err
 		}
+		redact.RegisterFound(body) // auth/login's token, say: masked in this process too
 		c.params.put(id, body)
 	}
 	w, err := c.conn.DispatchCall(context.Background(), method, nil, jsonrpc2.PickID(id))
