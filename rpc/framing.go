@@ -62,6 +62,9 @@ type stream struct {
 	// closes the connection): it lets replies to requests already read
 	// still go out, as a piped "echo … | konnectd serve --stdio" expects.
 	onEOF func()
+	// onFatal runs after the reply to an unrecoverable framing error, for
+	// the same reason: the requests read before it still get replies.
+	onFatal func()
 	// results, on a client's stream, keeps each response's result for
 	// Client.Call; see resultStash.
 	results *resultStash
@@ -114,6 +117,11 @@ func (s *stream) ReadObject(v any) error {
 			return werr
 		}
 		if fe.fatal {
+			// The connection ends here, but requests already read still
+			// get their replies, as at the end of input.
+			if s.onFatal != nil {
+				s.onFatal()
+			}
 			return fe
 		}
 	}
@@ -289,6 +297,14 @@ func (s *stream) readHeaderFrame() ([]byte, error) {
 		line, err := s.readHeaderLine()
 		if err != nil {
 			return nil, err
+		}
+		if line == "" && lines == 0 {
+			// A line end between messages (printf '…}\n', a client that
+			// ends each body with CRLF) is not an empty header block: it
+			// closed the connection, losing the reply to the message
+			// before it.
+			lines = -1
+			continue
 		}
 		if line == "" {
 			if length < 0 {

@@ -1,9 +1,12 @@
 package rpc
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -189,4 +192,72 @@ func TestFramingErrorsAreRedacted(t *testing.T) {
 	if bytes.Contains(line, []byte("Ab3Cd5Ef7Gh9")) || !bytes.Contains(line, []byte(`appears more than once`)) {
 		t.Fatalf("reply %s", line)
 	}
+}
+
+// TestLineEndsBetweenHeaderFrames: a body followed by a line end (printf's
+// "\n", a client's CRLF) was taken for an empty header block, a fatal
+// error, and the connection closed before the reply to the body went out.
+func TestLineEndsBetweenHeaderFrames(t *testing.T) {
+	ts := startServer(t, Options{}, testMethods(nil, new(atomic.Int32)))
+	msg := func(id int) string {
+		return fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"test/echo","params":{"text":"ok"}}`, id)
+	}
+	c, r := ts.raw(t)
+	fmt.Fprintf(c, "Content-Length: %d\n\n%s\n", len(msg(1)), msg(1))
+	if rep := readHeaderReply(t, r); string(rep.ID) != "1" || string(rep.Result) != `"ok"` {
+		t.Fatalf("reply %+v", rep)
+	}
+	fmt.Fprintf(c, "\r\n\r\nContent-Length: %d\r\n\r\n%s\r\n", len(msg(2)), msg(2))
+	if rep := readHeaderReply(t, r); string(rep.ID) != "2" || string(rep.Result) != `"ok"` {
+		t.Fatalf("reply %+v", rep)
+	}
+}
+
+// TestFatalFramingErrorStillAnswersWhatWasRead: the request read before a
+// fatal framing error gets its reply before the connection closes.
+func TestFatalFramingErrorStillAnswersWhatWasRead(t *testing.T) {
+	ts := startServer(t, Options{}, testMethods(nil, new(atomic.Int32)))
+	m := `{"jsonrpc":"2.0","id":1,"method":"test/echo","params":{"text":"ok"}}`
+	c, r := ts.raw(t)
+	fmt.Fprintf(c, "Content-Length: %d\r\n\r\n%s%s", len(m), m, m) // the second without headers
+	var got []reply
+	for {
+		rep, ok := tryHeaderReply(r)
+		if !ok {
+			break
+		}
+		got = append(got, rep)
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d replies, want the answer and the refusal: %+v", len(got), got)
+	}
+	for _, rep := range got {
+		if rep.Error == nil && string(rep.Result) != `"ok"` || rep.Error != nil && rep.Error.Code != CodeParseError {
+			t.Fatalf("reply %+v", rep)
+		}
+	}
+}
+
+// tryHeaderReply reads one Content-Length reply; ok is false at the end.
+func tryHeaderReply(r *bufio.Reader) (reply, bool) {
+	var n int
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return reply{}, false
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			break
+		}
+		if _, err := fmt.Sscanf(line, "Content-Length: %d", &n); err != nil {
+			return reply{}, false
+		}
+	}
+	body := make([]byte, n)
+	if _, err := io.ReadFull(r, body); err != nil {
+		return reply{}, false
+	}
+	var rep reply
+	return rep, json.Unmarshal(body, &rep) == nil
 }
