@@ -70,6 +70,15 @@ type CreatedToken struct {
 	Secret string
 }
 
+// String leaves the secret out, so a test that prints what was created
+// (%v, %+v) does not print it.
+func (c CreatedToken) String() string {
+	return fmt.Sprintf("{Kind:%s ID:%s Name:%s OwnerID:%s Secret:[%d bytes]}", c.Kind, c.ID, c.Name, c.OwnerID, len(c.Secret))
+}
+
+// GoString is String, for %#v.
+func (c CreatedToken) GoString() string { return c.String() }
+
 // New builds an emulator; it does not listen (see Start and Handler).
 func New(o Options) (*Emulator, error) {
 	s := defaultSeed()
