@@ -7,7 +7,7 @@ LDFLAGS := -X $(PKG)/internal/version.Version=$(VERSION) -X $(PKG)/internal/vers
 BIN     := bin/konnectd
 FUZZTIME ?= 10s
 
-.PHONY: all build demo test deps unit fuzz bench vet clean test-demo test-mcp vsix test-vscode
+.PHONY: all build demo test deps unit fuzz fuzz-long bench vet clean test-demo test-mcp vsix test-vscode
 
 all: build
 
@@ -43,6 +43,17 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzWalk$$' -fuzztime $(FUZZTIME) ./rpc
 	$(GO) test -run '^$$' -fuzz '^FuzzMarshalParams$$' -fuzztime $(FUZZTIME) ./rpc
 	$(GO) test -run '^$$' -fuzz '^FuzzObject$$' -fuzztime $(FUZZTIME) ./internal/jsonwalk
+	$(GO) test -run '^$$' -fuzz '^FuzzDuplicateKey$$' -fuzztime $(FUZZTIME) ./internal/jsonwalk
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeMessage$$' -fuzztime $(FUZZTIME) ./rpc
+	$(GO) test -run '^$$' -fuzz '^FuzzRepliesEchoID$$' -fuzztime $(FUZZTIME) ./rpc
+	$(GO) test -run '^$$' -fuzz '^FuzzMaskValues$$' -fuzztime $(FUZZTIME) ./internal/redact
+
+# Every fuzz target in the sources, each for 2 minutes (about 20 in all;
+# `make fuzz-long FUZZTIME=10m` for longer), one after another. Not part
+# of make test.
+fuzz-long: FUZZTIME = 2m
+fuzz-long:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) scripts/fuzz.sh
 
 # make demo's walk-through, checked step by step (its output, which holds
 # a token on purpose, stays out of the log).

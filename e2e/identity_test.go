@@ -296,7 +296,7 @@ func TestIdentityPagingProgressAndLimit(t *testing.T) {
 		t.Errorf("progress for 8 pages: %+v", got)
 	}
 	for i := 1; i < len(got); i++ {
-		if got[i].Done < got[i-1].Done || got[i].ID != got[0].ID {
+		if got[i].Done < got[i-1].Done || string(got[i].ID) != string(got[0].ID) {
 			t.Errorf("progress out of order or for another request: %+v", got)
 		}
 	}

@@ -322,6 +322,14 @@ func TestMCPReadTools(t *testing.T) {
 	if msg := a.fails("jq", map[string]any{"expression": ".t", "input": map[string]any{"t": "kpat_" + strings.Repeat("e", 49)}}); !strings.Contains(msg, "withheld") {
 		t.Fatalf("echoed token: %s", redact.String(msg))
 	}
+	// So is a transform of the credential the server holds (it built a
+	// Konnect client with it above), shape or no shape.
+	for _, expr := range []string{`.t[5:]`, `.t | @base64`, `.t | explode`, `.t | ascii_upcase | .[3:]`} {
+		// a.call, not a.fails: a failure must not print the input.
+		if res := a.call("jq", map[string]any{"expression": expr, "input": map[string]any{"t": w.emu.AdminToken()}}); !res.IsError || !strings.Contains(text(res), "withheld") {
+			t.Fatalf("jq %s of the credential was not withheld", expr)
+		}
+	}
 	a.assertNoSecrets(w.emu.AdminToken())
 }
 

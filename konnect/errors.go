@@ -12,9 +12,12 @@ import (
 )
 
 // ErrOutcomeUnknown means a create request may have reached Konnect but no
-// answer came back, or one that could not be read. The client does not retry such a request (a retry could
-// mint a second token); the caller must look before trying again.
-var ErrOutcomeUnknown = errors.New("the request may have reached Konnect but no usable answer came back: " +
+// usable answer came back: none, one that could not be read, or one that
+// neither says it was done (2xx) nor that it was refused (4xx), such as a
+// gateway's 5xx after the upstream committed. The client does not retry
+// such a request (a retry could mint a second token); the caller must look
+// before trying again. The wrapping error says first what happened.
+var ErrOutcomeUnknown = errors.New("the request may have reached Konnect: " +
 	"the token or account may exist; list them to check before creating another")
 
 // InvalidParameter is one entry of a 400's invalid_parameters.

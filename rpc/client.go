@@ -10,6 +10,7 @@ import (
 
 	"github.com/sourcegraph/jsonrpc2"
 
+	"github.com/konnectd/konnectd/internal/redact"
 	"github.com/konnectd/konnectd/internal/safesocket"
 )
 
@@ -115,6 +116,7 @@ func (c *Client) Call(ctx context.Context, method string, params, result any) er
 		if err != nil {
 			return err
 		}
+		redact.RegisterFound(body) // auth/login's token, say: masked in this process too
 		c.params.put(id, body)
 	}
 	w, err := c.conn.DispatchCall(context.Background(), method, nil, jsonrpc2.PickID(id))
@@ -144,11 +146,20 @@ func (c *Client) Call(ctx context.Context, method string, params, result any) er
 	}
 	raw, ok := c.results.take(id)
 	if err != nil {
-		return fromWire(c.whyClosed(err))
+		err = fromWire(c.whyClosed(err))
+		if e, ok := err.(*Error); ok {
+			if d, ok := e.Data.(json.RawMessage); ok {
+				redact.RegisterFound(d) // a -32011's created token
+			}
+		}
+		return err
 	}
 	if !ok {
 		raw = ignored
 	}
+	// A token the daemon hands over is registered here, in the client's
+	// process, so the client's own --jq errors and stderr mask it too.
+	redact.RegisterFound(raw)
 	if result == nil {
 		return nil
 	}

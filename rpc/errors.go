@@ -83,6 +83,11 @@ func toWire(ctx context.Context, err error) *jsonrpc2.Error {
 		if b, merr := json.Marshal(e.Data); merr == nil {
 			if !e.Secret {
 				b = []byte(redact.String(string(b)))
+				if !json.Valid(b) {
+					// A mask across JSON syntax (explode's array) broke
+					// it: the reply must still go out, without the data.
+					b = []byte(`"` + redact.Mask + `"`)
+				}
 			}
 			raw := json.RawMessage(b)
 			w.Data = &raw

@@ -31,7 +31,7 @@ type connHandler struct {
 	sem      chan struct{} // running requests
 	queue    chan struct{} // accepted but unfinished; full = read loop waits
 	mu       sync.Mutex
-	inflight map[jsonrpc2.ID]*inflightReq
+	inflight map[string]*inflightReq
 	prev     chan struct{} // closed when the previous request may be overtaken
 	running  sync.WaitGroup
 }
@@ -56,14 +56,18 @@ func newConnHandler(srv *Server, sess *Session, st *stream) *connHandler {
 		log:      srv.log.With("session", sess.ID),
 		sem:      make(chan struct{}, srv.maxActive()),
 		queue:    make(chan struct{}, maxQueued),
-		inflight: map[jsonrpc2.ID]*inflightReq{},
+		inflight: map[string]*inflightReq{},
 		prev:     first,
 	}
 }
 
 func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
-	// The stream kept the params; req has none (see paramsHandoff).
+	// The stream kept the params and the id's bytes; req has neither (see
+	// paramsHandoff). A request with "id":null is a request, not a
+	// notification: it gets its reply.
 	params := h.st.params.take()
+	id := h.st.params.takeID()
+	notif := id == nil
 	// Cancellation and exit are handled on the read loop itself, so neither
 	// can be stuck behind the requests they are about.
 	switch req.Method {
@@ -80,15 +84,15 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 	reqCtx, cancel := context.WithCancel(ctx)
 	reqCtx = context.WithValue(reqCtx, sessionKey{}, h.sess)
 	rq := &inflightReq{cancel: cancel}
-	if !req.Notif {
-		reqCtx = context.WithValue(reqCtx, requestIDKey{}, req.ID)
+	if !notif {
+		reqCtx = context.WithValue(reqCtx, requestIDKey{}, id)
 		reqCtx = context.WithValue(reqCtx, replyHooksKey{}, &replyHooks{})
 		// Every Konnect retry the request waits for is told to the
 		// client as it happens, not only after the last one failed.
 		idCtx := reqCtx
 		reqCtx = konnect.WithRetryHook(reqCtx, func(r konnect.Retry) { ProgressMessage(idCtx, r.String()) })
 		h.mu.Lock()
-		h.inflight[req.ID] = rq
+		h.inflight[string(id)] = rq
 		h.mu.Unlock()
 	}
 
@@ -136,7 +140,7 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 			}
 			return h.call(reqCtx, m, req, params)
 		}()
-		h.finish(ctx, reqCtx, conn, req, rq, result, err)
+		h.finish(ctx, reqCtx, conn, req, id, rq, result, err)
 	})
 }
 
@@ -156,16 +160,16 @@ func (h *connHandler) call(ctx context.Context, m Method, req *jsonrpc2.Request,
 	return result, err
 }
 
-func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request, rq *inflightReq, result any, err error) {
-	if req.Notif {
+func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request, id json.RawMessage, rq *inflightReq, result any, err error) {
+	if id == nil {
 		if err != nil {
 			h.log.Warn("notification failed", "method", req.Method, "error", redact.String(err.Error()))
 		}
 		return
 	}
 	h.mu.Lock()
-	if h.inflight[req.ID] == rq {
-		delete(h.inflight, req.ID)
+	if h.inflight[string(id)] == rq {
+		delete(h.inflight, string(id))
 	}
 	replied := rq.replied
 	rq.replied = true
@@ -187,12 +191,12 @@ func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Con
 		if werr.Code == CodeInternalError {
 			h.log.Error("request failed", "method", req.Method, "error", werr.Message)
 		}
-		if rerr := conn.ReplyWithError(connCtx, req.ID, werr); rerr != nil {
+		if rerr := h.st.writeErrorReply(conn, id, werr); rerr != nil {
 			hooks.run(h.log, req.Method, rerr)
 		}
 		return
 	}
-	if rerr := h.st.writeResult(conn, req.ID, result); rerr != nil {
+	if rerr := h.st.writeResult(conn, id, result); rerr != nil {
 		var enc *encodeError
 		if !errors.As(rerr, &enc) {
 			h.log.Debug("reply failed", "method", req.Method, "error", rerr)
@@ -203,7 +207,7 @@ func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Con
 		// debug line nobody saw; the caller waited for ever. The result
 		// itself never reached the client, so its recovery runs too.
 		h.log.Error("result cannot be encoded", "method", req.Method, "error", redact.String(enc.Error()))
-		_ = conn.ReplyWithError(connCtx, req.ID, &jsonrpc2.Error{Code: CodeInternalError,
+		_ = h.st.writeErrorReply(conn, id, &jsonrpc2.Error{Code: CodeInternalError,
 			Message: fmt.Sprintf("internal error: the result of %s could not be encoded as JSON; the daemon log has details", req.Method)})
 		hooks.run(h.log, req.Method, rerr)
 	}
@@ -254,14 +258,14 @@ func (r *replyHooks) run(log *slog.Logger, method string, cause error) {
 // with -32800, unless it had already finished.
 func (h *connHandler) cancel(params json.RawMessage) {
 	var p struct {
-		ID jsonrpc2.ID `json:"id"`
+		ID json.RawMessage `json:"id"`
 	}
-	if params == nil || json.Unmarshal(params, &p) != nil {
+	if params == nil || json.Unmarshal(params, &p) != nil || validID(p.ID) == nil {
 		h.log.Debug("ignoring malformed $/cancelRequest")
 		return
 	}
 	h.mu.Lock()
-	rq := h.inflight[p.ID]
+	rq := h.inflight[string(validID(p.ID))]
 	h.mu.Unlock()
 	if rq != nil {
 		rq.cancel()
@@ -274,7 +278,7 @@ func (h *connHandler) cancel(params json.RawMessage) {
 // that finishes after this has its own reply dropped (one reply each).
 func (h *connHandler) cutOff(conn *jsonrpc2.Conn, drain time.Duration) int {
 	h.mu.Lock()
-	var ids []jsonrpc2.ID
+	var ids []string
 	for id, rq := range h.inflight {
 		if !rq.replied {
 			rq.replied = true
@@ -285,7 +289,7 @@ func (h *connHandler) cutOff(conn *jsonrpc2.Conn, drain time.Duration) int {
 	}
 	h.mu.Unlock()
 	for _, id := range ids {
-		_ = conn.ReplyWithError(context.Background(), id, &jsonrpc2.Error{
+		_ = h.st.writeErrorReply(conn, json.RawMessage(id), &jsonrpc2.Error{
 			Code:    CodeRequestCancelled,
 			Message: fmt.Sprintf("request cancelled: the daemon is shutting down and the request was still running after the drain timeout (%s)", drain),
 		})

@@ -132,6 +132,7 @@ func (s *Server) ServeStream(ctx context.Context, rwc io.ReadWriteCloser, transp
 		}
 		h.wait(s.opts.DrainTimeout)
 	}
+	st.onFatal = func() { h.wait(s.opts.DrainTimeout) }
 	conn := jsonrpc2.NewConn(ctx, st, h, jsonrpc2.SetLogger(discardLogger{}))
 	sess.conn, sess.handler = conn, h
 	s.addSession(sess, conn)

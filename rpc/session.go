@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
 	"sync"
 	"time"
@@ -83,7 +84,7 @@ func SessionFrom(ctx context.Context) *Session {
 // outside a request and for notifications.
 func Progress(ctx context.Context, done, total int) {
 	s := SessionFrom(ctx)
-	id, ok := ctx.Value(requestIDKey{}).(jsonrpc2.ID)
+	id, ok := ctx.Value(requestIDKey{}).(json.RawMessage)
 	if s == nil || !ok {
 		return
 	}
@@ -95,18 +96,19 @@ func Progress(ctx context.Context, done, total int) {
 // and total are 0: it counts nothing.
 func ProgressMessage(ctx context.Context, message string) {
 	s := SessionFrom(ctx)
-	id, ok := ctx.Value(requestIDKey{}).(jsonrpc2.ID)
+	id, ok := ctx.Value(requestIDKey{}).(json.RawMessage)
 	if s == nil || !ok {
 		return
 	}
 	_ = s.Notify(ctx, "$/progress", ProgressParams{ID: id, Message: message})
 }
 
-// ProgressParams is the payload of $/progress.
+// ProgressParams is the payload of $/progress. ID is the request's id as
+// the client wrote it.
 type ProgressParams struct {
-	ID    jsonrpc2.ID `json:"id"`
-	Done  int         `json:"done"`
-	Total int         `json:"total"`
+	ID    json.RawMessage `json:"id"`
+	Done  int             `json:"done"`
+	Total int             `json:"total"`
 	// Message, when set, says what the request is waiting for
 	// ("https://us.api.konghq.com: connection refused; retry 1 of 4 in
 	// 250ms"); such a notification counts nothing.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -21,11 +22,12 @@ import (
 // daemonOptions are the settings of the daemon's core, shared by serve and
 // the in-process modes (mcp).
 type daemonOptions struct {
-	configFile   string
-	keychain     string
-	keychainFile string
-	concurrency  int
-	jq           jqOptions
+	configFile     string
+	keychain       string
+	keychainFile   string
+	concurrency    int
+	konnectTimeout time.Duration
+	jq             jqOptions
 }
 
 func (o *daemonOptions) addFlags(cmd *cobra.Command) {
@@ -41,6 +43,7 @@ func (o *daemonOptions) addFlags(cmd *cobra.Command) {
 	// tight rate limits.
 	f.IntVar(&o.concurrency, "konnect-concurrency", 16, "pages of one Konnect listing fetched in parallel (1: one after another, as kongctl)")
 	o.jq.addFlags(cmd)
+	f.DurationVar(&o.konnectTimeout, "konnect-timeout", konnect.DefaultCallTimeout, "bound on one Konnect call, retries included (a negative value: no bound)")
 }
 
 // core builds the daemon's core: the config watcher, the keychain, the
@@ -109,7 +112,7 @@ func (o *daemonOptions) core(ctx context.Context, log *slog.Logger, inUse func(p
 		w.Close()
 		return nil, nil, err
 	}
-	svc := core.New(core.Options{Config: w, Keychain: store, Index: index, JQ: eng, Log: log, Konnect: konnect.Options{Concurrency: o.concurrency}})
+	svc := core.New(core.Options{Config: w, Keychain: store, Index: index, JQ: eng, Log: log, Konnect: konnect.Options{Concurrency: o.concurrency, CallTimeout: o.konnectTimeout}})
 	return svc, w, nil
 }
 

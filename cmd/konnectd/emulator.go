@@ -16,6 +16,8 @@ import (
 func newEmulatorCmd() *cobra.Command {
 	var (
 		addr, seedFile, retryAfter, dropAfter string
+		failAfter                             string
+		failStatus                            int
 		users, rateLimitEvery                 int
 		latency                               time.Duration
 		errorRate                             float64
@@ -41,7 +43,8 @@ system_accounts, roles keyed "user:<id>"/"team:<id>"/"system-account:<id>").`,
 				return err
 			}
 			emu.SetFaults(emulator.Faults{Latency: latency, RateLimitEvery: rateLimitEvery,
-				RetryAfter: retryAfter, ErrorRate: errorRate, DropAfterCommit: dropAfter})
+				RetryAfter: retryAfter, ErrorRate: errorRate, DropAfterCommit: dropAfter,
+				FailAfterCommit: failAfter, FailStatus: failStatus})
 			base, err := emu.Start(addr)
 			if err != nil {
 				return err
@@ -73,5 +76,7 @@ system_accounts, roles keyed "user:<id>"/"team:<id>"/"system-account:<id>").`,
 	f.StringVar(&retryAfter, "fault-retry-after", "1", "Retry-After on injected 429s (seconds or HTTP date)")
 	f.Float64Var(&errorRate, "fault-error-rate", 0, "fraction of requests answered with 503")
 	f.StringVar(&dropAfter, "fault-drop-after-commit", "", "operationId whose requests are committed and then left unanswered")
+	f.StringVar(&failAfter, "fault-fail-after-commit", "", "operationId whose requests are committed and then answered with --fault-fail-status")
+	f.IntVar(&failStatus, "fault-fail-status", 502, "status of the answers --fault-fail-after-commit sends")
 	return cmd
 }

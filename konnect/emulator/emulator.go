@@ -71,7 +71,19 @@ type CreatedToken struct {
 	ID      string
 	Name    string
 	OwnerID string // user id or system account id
+	// Secret is the token's value, so a test can check that it went
+	// where it should and nowhere else. Never print it.
+	Secret string
 }
+
+// String leaves the secret out, so a test that prints what was created
+// (%v, %+v) does not print it.
+func (c CreatedToken) String() string {
+	return fmt.Sprintf("{Kind:%s ID:%s Name:%s OwnerID:%s Secret:[%d bytes]}", c.Kind, c.ID, c.Name, c.OwnerID, len(c.Secret))
+}
+
+// GoString is String, for %#v.
+func (c CreatedToken) GoString() string { return c.String() }
 
 // New builds an emulator; it does not listen (see Start and Handler).
 func New(o Options) (*Emulator, error) {

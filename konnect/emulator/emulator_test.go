@@ -307,3 +307,14 @@ func TestListPages(t *testing.T) {
 		t.Fatalf("the filter should select some users: %d of %d", len(inactive), len(all))
 	}
 }
+
+// TestCreatedTokenPrintsNoSecret: a test printing what was created does
+// not print the secret.
+func TestCreatedTokenPrintsNoSecret(t *testing.T) {
+	c := CreatedToken{Kind: "pat", ID: "i", Name: "n", Secret: "kpat_notforprinting"}
+	for _, s := range []string{fmt.Sprintf("%v", c), fmt.Sprintf("%+v", []CreatedToken{c}), fmt.Sprintf("%#v", c), fmt.Sprint(&c)} {
+		if strings.Contains(s, "notforprinting") {
+			t.Fatalf("printed %s", s)
+		}
+	}
+}
