@@ -33,6 +33,7 @@ type connHandler struct {
 	mu       sync.Mutex
 	inflight map[string]*inflightReq
 	prev     chan struct{} // closed when the previous request may be overtaken
+	ready    chan struct{} // closed once ServeStream has registered the session
 	running  sync.WaitGroup
 }
 
@@ -58,10 +59,15 @@ func newConnHandler(srv *Server, sess *Session, st *stream) *connHandler {
 		queue:    make(chan struct{}, maxQueued),
 		inflight: map[string]*inflightReq{},
 		prev:     first,
+		ready:    make(chan struct{}),
 	}
 }
 
 func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
+	// jsonrpc2.NewConn starts reading at once; a request must not run
+	// before ServeStream has registered the session it belongs to (a fast
+	// daemon/status used to count 0 connections).
+	<-h.ready
 	// The stream kept the params and the id's bytes; req has neither (see
 	// paramsHandoff). A request with "id":null is a request, not a
 	// notification: it gets its reply.

@@ -141,6 +141,7 @@ func (s *Server) ServeStream(ctx context.Context, rwc io.ReadWriteCloser, transp
 	for _, f := range s.onConnect {
 		f(sess)
 	}
+	close(h.ready)
 	select {
 	case <-conn.DisconnectNotify():
 	case <-ctx.Done():
