@@ -219,6 +219,9 @@ func hostileExchange(t *testing.T, d *daemon, s hostileSuite, c hostileCase) (ho
 			t.Fatalf("reply is not JSON: %v: %.200q", err, redact.String(line))
 		}
 		m.raw = line
+		if m.ID == nil && strings.Contains(line, `"method"`) {
+			continue // a notification ($/progress of a Konnect retry, say), not a reply
+		}
 		if string(m.ID) == `"hostile-sentinel"` && sent {
 			break
 		}

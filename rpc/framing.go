@@ -444,6 +444,11 @@ func decodeMessage(frame []byte, v any, results *resultStash, params *paramsHand
 		env = envelope{}
 		if err := json.Unmarshal(trimmed, &env); err != nil {
 			var se *json.SyntaxError
+			if se := (*json.SyntaxError)(nil); errors.As(err, &se) && trimmed[0] == '{' && tooDeep(trimmed) {
+				// Valid JSON, but deeper than encoding/json reads: the
+				// sender still gets its id back, not a parse error.
+				return &frameError{code: CodeInvalidRequest, msg: "invalid request: the message nests arrays and objects deeper than 10000 levels", id: shallowID(trimmed)}
+			}
 			if errors.As(err, &se) || len(trimmed) == 0 {
 				msg := "parse error: unexpected end of JSON input"
 				if se != nil {
