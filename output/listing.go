@@ -24,14 +24,21 @@ var (
 	MeColumns    = []Column{{"EMAIL", "email"}, {"FULL NAME", "full_name"}, {"ACTIVE", "active"}, {"ID", "id"}}
 )
 
-// Columns konnectd chose for listings it has no kongctl observation of. They
-// follow the same pattern (identifying fields first, ID last) and use the
-// Konnect Identity v3 field names.
+// kongctl's compact text tables for the identity listings: what its
+// default-column curation (one identity column, up to three context
+// columns such as STATE, SYSTEM, MANAGED or a REGION, then the ID) picks
+// from each display record. The golden cases 081, 089, 092, 095, 107, 113
+// show them.
 var (
 	UserColumns          = MeColumns
-	TeamColumns          = []Column{{"NAME", "name"}, {"DESCRIPTION", "description"}, {"SYSTEM TEAM", "system_team"}, {"ID", "id"}}
-	SystemAccountColumns = []Column{{"NAME", "name"}, {"DESCRIPTION", "description"}, {"KONNECT MANAGED", "konnect_managed"}, {"ID", "id"}}
-	AssignedRoleColumns  = []Column{{"ROLE NAME", "role_name"}, {"ENTITY TYPE", "entity_type_name"}, {"ENTITY ID", "entity_id"}, {"ENTITY REGION", "entity_region"}, {"ID", "id"}}
+	OrganizationColumns  = []Column{{"NAME", "name"}, {"STATE", "state"}, {"ID", "id"}}
+	TeamColumns          = []Column{{"NAME", "name"}, {"SYSTEM", "system_team"}, {"ID", "id"}}
+	SystemAccountColumns = []Column{{"NAME", "name"}, {"MANAGED", "konnect_managed"}, {"ID", "id"}}
+	AssignedRoleColumns  = []Column{{"ENTITY REGION", "entity_region"}, {"ID", "id"}}
+	// A system account's role records carry SYSTEM ACCOUNT ID, which the
+	// curation takes as a context column (it names SYSTEM).
+	SystemAccountRoleColumns = []Column{{"SYSTEM ACCOUNT ID", "system_account_id"}, {"ENTITY REGION", "entity_region"}, {"ID", "id"}}
+	SystemAccountTeamColumns = []Column{{"NAME", "name"}, {"SYSTEM ACCOUNT ID", "system_account_id"}, {"ID", "id"}}
 )
 
 // Tokens is get pat/spat without an argument. A nil slice prints as [] in
@@ -51,7 +58,15 @@ func Me(user any) Listing { return Listing{Columns: MeColumns, Value: user, Sort
 
 // Users, Teams, SystemAccounts and AssignedRoles wrap a slice (or one item)
 // of the corresponding Konnect objects.
+// Users take UserRecords (kongctl prints display values there); teams and
+// system accounts are printed as the API returns them, keys sorted.
 func Users(v any) Listing          { return Listing{Columns: UserColumns, Value: v} }
-func Teams(v any) Listing          { return Listing{Columns: TeamColumns, Value: v} }
-func SystemAccounts(v any) Listing { return Listing{Columns: SystemAccountColumns, Value: v} }
+func Organization(v any) Listing   { return Listing{Columns: OrganizationColumns, Value: v, SortKeys: true} }
+func Teams(v any) Listing          { return Listing{Columns: TeamColumns, Value: v, SortKeys: true} }
+func SystemAccounts(v any) Listing { return Listing{Columns: SystemAccountColumns, Value: v, SortKeys: true} }
 func AssignedRoles(v any) Listing  { return Listing{Columns: AssignedRoleColumns, Value: v} }
+
+// SystemAccountRoles and SystemAccountTeams are a system account's role
+// and team records.
+func SystemAccountRoles(v any) Listing { return Listing{Columns: SystemAccountRoleColumns, Value: v} }
+func SystemAccountTeams(v any) Listing { return Listing{Columns: SystemAccountTeamColumns, Value: v} }

@@ -87,16 +87,17 @@ func TestOtherListings(t *testing.T) {
 		{"id": "aaaaaaaa-2222-4333-8444-555555555555", "name": "platform", "description": "Runs the\ngateways", "system_team": false, "labels": map[string]any{"k": "v"}},
 		{"id": "bbbbbbbb-2222-4333-8444-555555555555", "name": "Organization Admin", "description": "", "system_team": true},
 	}
+	// kongctl's compact columns (golden cases 092, 095, 109).
 	check(t, "teams", renderT(t, Teams(teams), Options{}, KindGet),
-		"NAME                DESCRIPTION        SYSTEM TEAM  ID\n"+
-			"platform            Runs the gateways  false        aaaa…\n"+
-			"Organization Admin                     true         bbbb…\n")
+		"NAME                SYSTEM  ID\n"+
+			"platform            false   aaaa…\n"+
+			"Organization Admin  true    bbbb…\n")
 	roles := []map[string]any{{"id": "r-1", "role_name": "Admin", "entity_id": "*", "entity_type_name": "Control Planes", "entity_region": "us"}}
 	check(t, "roles, non-UUID id kept", renderT(t, AssignedRoles(roles), Options{}, KindGet),
-		"ROLE NAME  ENTITY TYPE     ENTITY ID  ENTITY REGION  ID\nAdmin      Control Planes  *          us             r-1\n")
+		"ENTITY REGION  ID\nus             r-1\n")
 	accounts := []map[string]any{{"id": "cccccccc-2222-4333-8444-555555555555", "name": "ci-bot", "description": "CI", "konnect_managed": false}}
 	check(t, "system accounts", renderT(t, SystemAccounts(accounts), Options{}, KindGet),
-		"NAME    DESCRIPTION  KONNECT MANAGED  ID\nci-bot  CI           false            cccc…\n")
+		"NAME    MANAGED  ID\nci-bot  false    cccc…\n")
 	users := []user{me}
 	check(t, "users", renderT(t, Users(users), Options{}, KindGet),
 		"EMAIL            FULL NAME   ACTIVE  ID\ndev@example.com  Dev Eloper  true    7f9f…\n")

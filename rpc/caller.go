@@ -13,6 +13,18 @@ import (
 // profile.
 type ProfileParam struct {
 	Profile string `json:"profile,omitempty"`
+	// PAT, BaseURL and Region are kongctl's --pat, --base-url and
+	// --region for this request only (see core.Caller).
+	PAT     string `json:"pat,omitempty"`
+	BaseURL string `json:"baseUrl,omitempty"`
+	Region  string `json:"region,omitempty"`
+}
+
+// caller is CallerFrom with this request's per-request overrides.
+func (p ProfileParam) caller(ctx context.Context) core.Caller {
+	c := CallerFrom(ctx, p.Profile)
+	c.PAT, c.BaseURL, c.Region = p.PAT, p.BaseURL, p.Region
+	return c
 }
 
 // CallerFrom builds the core's view of who is asking: the request's

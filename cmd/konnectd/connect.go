@@ -26,6 +26,9 @@ type clientOptions struct {
 	noStart bool
 	profile string
 	timeout time.Duration
+	// configFile is the caller's config file (--config-file or
+	// KONGCTL_CONFIG_FILE); a daemon this client starts serves it.
+	configFile string
 }
 
 func (o *clientOptions) addFlags(cmd *cobra.Command) {
@@ -74,7 +77,7 @@ func connect(ctx context.Context, o *clientOptions, onNotify rpc.NotificationHan
 		return c, nil
 	}
 	logPath := filepath.Join(filepath.Dir(path), "konnectd.log")
-	if err := spawnDaemon(path, logPath); err != nil {
+	if err := spawnDaemon(path, logPath, o.configFile); err != nil {
 		return nil, err
 	}
 	deadline := time.Now().Add(startWait)
@@ -107,7 +110,7 @@ func dialError(path string, err error) error {
 
 // spawnDaemon starts "konnectd serve" detached from this process: its own
 // session, no terminal, logs to logPath.
-func spawnDaemon(socket, logPath string) error {
+func spawnDaemon(socket, logPath, configFile string) error {
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("find the konnectd binary to start a daemon: %w", err)
@@ -123,6 +126,9 @@ func spawnDaemon(socket, logPath string) error {
 	// The daemon must not inherit the caller's credentials: requests carry
 	// the caller's KONGCTL_* variables explicitly.
 	cmd.Env = scrubEnv(os.Environ())
+	if configFile != "" {
+		cmd.Env = append(cmd.Env, "KONGCTL_CONFIG_FILE="+configFile)
+	}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start konnectd daemon: %w", err)
 	}

@@ -28,7 +28,18 @@ before it calls Konnect: a mistake never leaves a token behind. With
 --store or --store-as-profile the token goes into the keychain and is
 never printed.`,
 	}
-	cmd.AddCommand(newCreatePATCmd(), newCreateSPATCmd(), newCreateSystemAccountCmd())
+	// kongctl's tree: create pat|spat, the same under the product word
+	// (create konnect|k|K …) and the spat under the organization's system
+	// account (create [konnect] organization|org system-account|sa spat).
+	// create system-account is konnectd's own.
+	org := func() *cobra.Command {
+		return newGroupCmd("organization", organizationAliases, "Create Konnect organization resources",
+			newGroupCmd("system-account", systemAccountAliases, "Create Konnect system account resources", newCreateSPATCmd()))
+	}
+	cmd.AddCommand(newCreatePATCmd(), newCreateSPATCmd(), newCreateSystemAccountCmd(), org(),
+		newGroupCmd("konnect", konnectAliases, "Create Kong Konnect resources", newCreatePATCmd(), newCreateSPATCmd(), org()))
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.RunE = newGroupCmd("", nil, "").RunE
 	return cmd
 }
 

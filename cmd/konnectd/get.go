@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,15 +31,22 @@ Listings take --filter in Konnect's query form or as JSON:
 Conditions Konnect cannot take for an operation are applied by konnectd.`,
 		Args: cobra.NoArgs,
 	}
+	// kongctl's tree: get me, get [konnect] organization with its users,
+	// teams and system accounts (and their roles), get pat|spat; the
+	// shorter spellings (get users, get teams, …) are konnectd's aliases
+	// of the same commands, with the same output.
 	cmd.AddCommand(
 		newGetOneCmd("me", nil, "Show the user the profile's token belongs to", "identity/me"),
-		newGetOneCmd("organization", []string{"org"}, "Show the profile's organization", "identity/organization"),
-		newGetListCmd("users", []string{"user"}, "List the organization's users", "identity/listUsers"),
-		newGetListCmd("teams", []string{"team"}, "List the organization's teams", "identity/listTeams"),
-		newGetListCmd("system-accounts", []string{"system-account"}, "List the organization's system accounts", "identity/listSystemAccounts"),
+		newGetOrganizationCmd(),
+		newGetUserCmd(), newGetTeamCmd(), newGetSystemAccountCmd(),
 		newGetAssignedRolesCmd(),
+		newGroupCmd("konnect", konnectAliases, "Show Kong Konnect resources",
+			newGetOneCmd("me", nil, "Show the user the profile's token belongs to", "identity/me"),
+			newGetOrganizationCmd(), newGetTokenCmd("pat"), newGetTokenCmd("spat")),
 	)
 	cmd.AddCommand(more...)
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.RunE = newGroupCmd("", nil, "").RunE
 	return cmd
 }
 
@@ -49,12 +57,20 @@ func newGetOneCmd(name string, aliases []string, short, method string) *cobra.Co
 		Use:     name,
 		Aliases: aliases,
 		Short:   short,
-		Args:    noArgs,
+		Args:    noArgsNamed,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runGet(cmd, o, method, map[string]any{}, "")
 		},
 	}
 	o.addFlags(cmd, "json", "yaml", "text")
+	return cmd
+}
+
+// newGetOrganizationCmd is kongctl's get organization: the organization
+// itself, and the commands for its users, teams and system accounts.
+func newGetOrganizationCmd() *cobra.Command {
+	cmd := newGetOneCmd("organization", organizationAliases, "Show the profile's organization", "identity/organization")
+	cmd.AddCommand(newGetUserCmd(), newGetTeamCmd(), newGetSystemAccountCmd())
 	return cmd
 }
 
@@ -84,24 +100,6 @@ func (l *listFlags) params() map[string]any {
 		p["limit"] = l.limit
 	}
 	return p
-}
-
-// newGetListCmd is a paged listing: users, teams, system accounts.
-func newGetListCmd(name string, aliases []string, short, method string) *cobra.Command {
-	o := &verbOptions{}
-	l := &listFlags{}
-	cmd := &cobra.Command{
-		Use:     name,
-		Aliases: aliases,
-		Short:   short,
-		Args:    noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runGet(cmd, o, method, l.params(), name)
-		},
-	}
-	o.addFlags(cmd, "json", "yaml", "text")
-	l.addFlags(cmd)
-	return cmd
 }
 
 func newGetAssignedRolesCmd() *cobra.Command {
@@ -139,6 +137,98 @@ func newGetAssignedRolesCmd() *cobra.Command {
 	return cmd
 }
 
+// newGetIdentityCmd is get user|team|system-account [id|<lookup>]: the
+// list without an argument, one object with one (a UUID is an id,
+// anything else the email or name kongctl looks up).
+func newGetIdentityCmd(use string, aliases []string, short, listMethod, getMethod, lookupKey, what string) *cobra.Command {
+	o := &verbOptions{}
+	l := &listFlags{}
+	cmd := &cobra.Command{
+		Use:     use,
+		Aliases: aliases,
+		Short:   short,
+		Args:    cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch len(args) {
+			case 0:
+				return runGet(cmd, o, listMethod, l.params(), what)
+			case 1:
+				if l.filter != "" || l.limit != 0 {
+					return commandUsage(cmd, "--filter and --limit apply to listings, not to one %s", cmd.Name())
+				}
+				key := lookupKey
+				if uuidRE.MatchString(args[0]) {
+					key = "id"
+				}
+				return runGet(cmd, o, getMethod, map[string]any{key: args[0]}, "")
+			}
+			return &exitError{code: 1, err: errors.New("too many arguments")}
+		},
+	}
+	o.addFlags(cmd, "json", "yaml", "text")
+	l.addFlags(cmd)
+	return cmd
+}
+
+func newGetUserCmd() *cobra.Command {
+	cmd := newGetIdentityCmd("user [id|email]", userAliases, "List the organization's users, or show one by id or email",
+		"identity/listUsers", "identity/getUser", "email", "users")
+	cmd.AddCommand(newGetRolesCmd("user", "user-id", "userId", "User ID to list roles for", "user-email", "userEmail", "User email to list roles for"))
+	return cmd
+}
+
+func newGetTeamCmd() *cobra.Command {
+	cmd := newGetIdentityCmd("team [id|name]", teamAliases, "List the organization's teams, or show one by id or name",
+		"identity/listTeams", "identity/getTeam", "name", "teams")
+	cmd.AddCommand(newGetRolesCmd("team", "team-id", "teamId", "Team ID to list roles for", "team-name", "teamName", "Team name to list roles for"))
+	return cmd
+}
+
+func newGetSystemAccountCmd() *cobra.Command {
+	cmd := newGetIdentityCmd("system-account [id|name]", systemAccountAliases, "List the organization's system accounts, or show one by id or name",
+		"identity/listSystemAccounts", "identity/getSystemAccount", "name", "system accounts")
+	cmd.AddCommand(newGetRolesCmd("system account", "system-account-id", "systemAccountId", "System account ID to list assignments for",
+		"system-account-name", "systemAccountName", "System account name to list assignments for"), newGetTokenCmd("spat"))
+	return cmd
+}
+
+// newGetRolesCmd is kongctl's get organization user|team|system-account
+// roles: the holder by id or by its lookup flag, never both.
+func newGetRolesCmd(holder, idFlag, idParam, idHelp, refFlag, refParam, refHelp string) *cobra.Command {
+	o := &verbOptions{}
+	var id, ref string
+	cmd := &cobra.Command{
+		Use:   "roles",
+		Short: "List the roles assigned to the " + holder,
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			org := "organization " + holder
+			if holder == "system account" {
+				org = holder
+			}
+			switch {
+			case len(args) > 0:
+				return &exitError{code: 1, err: fmt.Errorf("%s roles does not accept positional arguments; use --%s or --%s", org, idFlag, refFlag)}
+			case id != "" && ref != "":
+				return &exitError{code: 1, err: fmt.Errorf("--%s and --%s cannot be used together", idFlag, refFlag)}
+			case id == "" && ref == "":
+				return &exitError{code: 1, err: fmt.Errorf("one of --%s or --%s is required", idFlag, refFlag)}
+			}
+			p := map[string]any{}
+			if id != "" {
+				p[idParam] = id
+			} else {
+				p[refParam] = ref
+			}
+			return runGet(cmd, o, "identity/listAssignedRoles", p, "assigned roles")
+		},
+	}
+	o.addFlags(cmd, "json", "yaml", "text")
+	cmd.Flags().StringVar(&id, idFlag, "", idHelp)
+	cmd.Flags().StringVar(&ref, refFlag, "", refHelp)
+	return cmd
+}
+
 // runGet is runVerb with a progress line: while pages arrive, stderr shows
 // how many items have come in, when stderr is a terminal (a script's
 // stderr stays clean). what names the items; "" shows no progress.
@@ -148,10 +238,9 @@ func runGet(cmd *cobra.Command, o *verbOptions, method string, params map[string
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if o.profile != "" {
-		params["profile"] = o.profile
+	if err := o.prepare(cmd, params); err != nil {
+		return err
 	}
-	params["format"] = o.format()
 	if o.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.timeout)

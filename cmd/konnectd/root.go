@@ -21,7 +21,7 @@ talk to the running daemon and start one when none runs.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &flagError{err: err, cmd: c.CommandPath()}
+		return &flagError{err: err, cmd: c.CommandPath(), code: usageCode(c)}
 	})
 	// Each subcommand lives in its own file and is added here, so this list
 	// is the table of contents of the CLI.
@@ -48,8 +48,9 @@ talk to the running daemon and start one when none runs.`,
 
 // flagError is a usage mistake detected by the flag parser.
 type flagError struct {
-	err error
-	cmd string
+	err  error
+	cmd  string
+	code int
 }
 
 func (e *flagError) Error() string {

@@ -23,6 +23,7 @@ import (
 // same for every client.
 type verbOptions struct {
 	clientOptions
+	inheritedFlags
 	output    string
 	outputSet bool
 	jq        string
@@ -35,6 +36,7 @@ type verbOptions struct {
 // "Allowed : [ json|yaml|text ]").
 func (o *verbOptions) addFlags(cmd *cobra.Command, outputs ...string) {
 	o.clientOptions.addFlags(cmd)
+	o.inheritedFlags.add(cmd)
 	f := cmd.Flags()
 	f.StringVarP(&o.profile, "profile", "p", "", "Specify the profile to use for this command.")
 	f.StringVarP(&o.output, "output", "o", "", fmt.Sprintf("Configures the format of data written to STDOUT.\n- Allowed    : [ %s ] (default \"text\")", strings.Join(outputs, "|")))
@@ -54,7 +56,7 @@ func (o *verbOptions) settle(cmd *cobra.Command) {
 // always kongctl's text. An absent -o lets the profile's configured output
 // apply, as in kongctl.
 func (o *verbOptions) format() *core.Format {
-	f := &core.Format{RawOutput: o.raw}
+	f := &core.Format{RawOutput: o.raw, FullIDs: o.textIDFormat == "full"}
 	if o.outputSet {
 		f.Output = o.output
 	}
@@ -74,10 +76,9 @@ func runVerb(ctx context.Context, cmd *cobra.Command, o *verbOptions, method str
 	if params == nil {
 		params = map[string]any{}
 	}
-	if o.profile != "" {
-		params["profile"] = o.profile
+	if err := o.prepare(cmd, params); err != nil {
+		return err
 	}
-	params["format"] = o.format()
 	if o.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.timeout)
@@ -99,6 +100,20 @@ func runVerb(ctx context.Context, cmd *cobra.Command, o *verbOptions, method str
 	return writeText(cmd, out, res)
 }
 
+// prepare adds the params every verb sends: the profile, the format and
+// the per-request flags. A flag value kongctl refuses is a usage error.
+func (o *verbOptions) prepare(cmd *cobra.Command, params map[string]any) error {
+	if o.profile != "" {
+		params["profile"] = o.profile
+	}
+	params["format"] = o.format()
+	if err := o.inheritedFlags.into(cmd, params); err != nil {
+		return commandUsage(cmd, "%v", err)
+	}
+	o.clientOptions.configFile = o.requestConfigFile()
+	return nil
+}
+
 // writeText writes the daemon's {text} to out, and its warnings, which
 // are for a person and not part of kongctl's output, to stderr.
 func writeText(cmd *cobra.Command, out io.Writer, res core.Text) error {
@@ -118,9 +133,25 @@ func verbFailure(cmd *cobra.Command, err error) error {
 	}
 	switch e.Code {
 	case rpc.CodeValidation, rpc.CodeInvalidParams:
+		if renderTimeError(e.Message) {
+			return &exitError{code: 1, err: errors.New(e.Message)}
+		}
 		return commandUsage(cmd, "%s", e.Message)
 	}
 	return &exitError{code: 1, err: errors.New(e.Message)}
+}
+
+// renderTimeError: kongctl finds these output mistakes only when it
+// prints (after the request), so it reports them without the usage hint.
+// konnectd finds them before anything is sent, and prints them the same.
+func renderTimeError(msg string) bool {
+	for _, p := range []string{"invalid jq expression", "failed to compile jq expression", "jq filter failed",
+		"--jq-raw-output is only supported", "--jq-raw-output requires --jq", "--jq is only supported with"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // keepCreated prints the token a failed multi-step request created (a
@@ -150,9 +181,23 @@ func keepCreated(err error, out io.Writer) {
 }
 
 // commandUsage is kongctl's usage error: the message, a blank line, and
-// where to read the help. Exit code 2.
+// where to read the help. Exit code 1 on kongctl's commands, as kongctl;
+// 2 on konnectd's own (call, exec, watch, …), as documented.
 func commandUsage(cmd *cobra.Command, format string, args ...any) error {
-	return &exitError{code: 2, err: fmt.Errorf(format+"\n\nRun '%s --help' for usage", append(args, cmd.CommandPath())...)}
+	return &exitError{code: usageCode(cmd), err: fmt.Errorf(format+"\n\nRun '%s --help' for usage", append(args, cmd.CommandPath())...)}
+}
+
+// kongctlVerbs are the top-level commands shaped like kongctl's.
+var kongctlVerbs = map[string]bool{"create": true, "get": true, "delete": true}
+
+// usageCode is the exit code of a usage error on cmd.
+func usageCode(cmd *cobra.Command) int {
+	for c := cmd; c != nil && c.HasParent(); c = c.Parent() {
+		if !c.Parent().HasParent() && kongctlVerbs[c.Name()] {
+			return 1
+		}
+	}
+	return 2
 }
 
 // completeProfiles completes -p from the running daemon's profile/list.
