@@ -3,6 +3,8 @@ package core
 import (
 	"bytes"
 	"context"
+	"strings"
+	"time"
 
 	"github.com/konnectd/konnectd/output"
 )
@@ -14,6 +16,21 @@ type Format struct {
 	JQ        *string `json:"jq,omitempty"`        // a jq expression; "" means "."
 	RawOutput bool    `json:"rawOutput,omitempty"` // kongctl's -r
 	FullIDs   bool    `json:"fullIds,omitempty"`   // kongctl's --text-id-format full
+	// TimeZone is the caller's IANA zone (its TZ): kongctl prints a
+	// user's times in local time, and the caller's local time is not
+	// necessarily the daemon's. "" or an unknown zone means the daemon's.
+	TimeZone string `json:"timeZone,omitempty"`
+}
+
+// location is the zone display times are printed in.
+func (f *Format) location() *time.Location {
+	if f == nil || f.TimeZone == "" {
+		return time.Local
+	}
+	if loc, err := time.LoadLocation(strings.TrimPrefix(f.TimeZone, ":")); err == nil {
+		return loc
+	}
+	return time.Local
 }
 
 // Text is the result of a method called with a format.

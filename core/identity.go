@@ -84,7 +84,7 @@ func (s *Service) Organization(ctx context.Context, c Caller, f *Format) (any, e
 
 // ListUsers lists the organization's users.
 func (s *Service) ListUsers(ctx context.Context, c Caller, q ListQuery, f *Format) (any, error) {
-	return listIdentity(ctx, s, c, q, f, usersListing, func(kc *konnect.Client, o konnect.ListOptions) (*konnect.Page[konnect.User], error) {
+	return listIdentity(ctx, s, c, q, f, usersListing(f.location()), func(kc *konnect.Client, o konnect.ListOptions) (*konnect.Page[konnect.User], error) {
 		return kc.ListUsers(ctx, o)
 	}, func(u konnect.User) json.RawMessage { return u.Raw })
 }
@@ -227,20 +227,22 @@ func unseenWarnings(fields []string) []string {
 	return out
 }
 
-// usersListing prints users as kongctl's display records.
-func usersListing(v any) output.Listing {
-	items, _ := v.([]json.RawMessage)
-	recs := make([]output.UserRecord, 0, len(items))
-	for _, raw := range items {
-		recs = append(recs, userRecord(raw))
+// usersListing prints users as kongctl's display records, times in loc.
+func usersListing(loc *time.Location) func(any) output.Listing {
+	return func(v any) output.Listing {
+		items, _ := v.([]json.RawMessage)
+		recs := make([]output.UserRecord, 0, len(items))
+		for _, raw := range items {
+			recs = append(recs, userRecord(raw, loc))
+		}
+		return output.Users(recs)
 	}
-	return output.Users(recs)
 }
 
-func userRecord(raw json.RawMessage) output.UserRecord {
+func userRecord(raw json.RawMessage, loc *time.Location) output.UserRecord {
 	var u konnect.User
 	_ = json.Unmarshal(raw, &u)
-	return output.NewUserRecord(u.ID, u.Email, u.FullName, u.PreferredName, u.Active, u.InferredRegion, u.CreatedAt, u.UpdatedAt, time.Local)
+	return output.NewUserRecord(u.ID, u.Email, u.FullName, u.PreferredName, u.Active, u.InferredRegion, u.CreatedAt, u.UpdatedAt, loc)
 }
 
 // rolesListing prints a subject's roles as kongctl does: a user's and a

@@ -49,7 +49,7 @@ func (s *Service) GetUser(ctx context.Context, c Caller, r IdentityRef, f *Forma
 	if fm == nil {
 		return u.Raw, nil
 	}
-	return fm.render(ctx, output.Users(userRecord(u.Raw)))
+	return fm.render(ctx, output.Users(userRecord(u.Raw, f.location())))
 }
 
 func (s *Service) findUser(ctx context.Context, sess *Session, r IdentityRef) (*konnect.User, error) {

@@ -130,7 +130,7 @@ func (o *deleteOptions) run(cmd *cobra.Command, ref string) error {
 		return rpcFailure(err)
 	}
 	var t output.TokenInfo
-	if err := c.Call(ctx, "token/list", lookup, &t); err != nil {
+	if err := o.call(ctx, c, "token/list", lookup, &t); err != nil {
 		return verbFailure(cmd, err)
 	}
 	label := t.Name
@@ -158,10 +158,10 @@ func (o *deleteOptions) run(cmd *cobra.Command, ref string) error {
 		del["systemAccountId"] = t.SystemAccountID
 	}
 	var res core.Text
-	if err := c.Call(ctx, "token/delete", del, &res); err != nil {
+	if err := o.call(ctx, c, "token/delete", del, &res); err != nil {
 		return verbFailure(cmd, err)
 	}
-	return writeText(cmd, out, res)
+	return o.write(cmd, out, res)
 }
 
 // input is where the answer is read: the test seam, else stdin.

@@ -261,12 +261,12 @@ func runGet(cmd *cobra.Command, o *verbOptions, method string, params map[string
 		return rpcFailure(err)
 	}
 	var res core.Text
-	err = c.Call(ctx, method, params, &res)
+	err = o.call(ctx, c, method, params, &res)
 	prog.clear()
 	if err != nil {
 		return verbFailure(cmd, err)
 	}
-	return writeText(cmd, cmd.OutOrStdout(), res)
+	return o.write(cmd, cmd.OutOrStdout(), res)
 }
 
 // progressLine rewrites one terminal line with $/progress counts.

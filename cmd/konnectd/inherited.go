@@ -2,10 +2,13 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/konnectd/konnectd/internal/logging"
 )
 
 // inheritedFlags are the flags every kongctl command has (kongctl's
@@ -77,6 +80,27 @@ func (f *inheritedFlags) check() error {
 		return fmt.Errorf("invalid log level %q, must be one of [trace debug info warn error]", f.logLevel)
 	}
 	return nil
+}
+
+// logger is this command's own log (--log-level, --log-file): what the
+// client asked the daemon and how long it took, redacted like the
+// daemon's log. Only debug and info lines are written, so at kongctl's
+// default level (error) stderr holds exactly kongctl's output. A log
+// file is closed when the process exits.
+func (f *inheritedFlags) logger() (*slog.Logger, error) {
+	level := f.logLevel
+	if level == "" {
+		level = "error"
+	}
+	lv, err := logging.ParseLevel(strings.ToLower(level))
+	if err != nil {
+		return nil, err
+	}
+	l, _, err := logging.Open(f.logFile, lv)
+	if err != nil {
+		return nil, fmt.Errorf("open --log-file: %w", err)
+	}
+	return l, nil
 }
 
 // requestConfigFile is the config file this caller means: --config-file,

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -24,6 +26,7 @@ import (
 type verbOptions struct {
 	clientOptions
 	inheritedFlags
+	log       *slog.Logger
 	output    string
 	outputSet bool
 	jq        string
@@ -56,7 +59,7 @@ func (o *verbOptions) settle(cmd *cobra.Command) {
 // always kongctl's text. An absent -o lets the profile's configured output
 // apply, as in kongctl.
 func (o *verbOptions) format() *core.Format {
-	f := &core.Format{RawOutput: o.raw, FullIDs: o.textIDFormat == "full"}
+	f := &core.Format{RawOutput: o.raw, FullIDs: o.textIDFormat == "full", TimeZone: os.Getenv("TZ")}
 	if o.outputSet {
 		f.Output = o.output
 	}
@@ -93,9 +96,18 @@ func runVerb(ctx context.Context, cmd *cobra.Command, o *verbOptions, method str
 		return rpcFailure(err)
 	}
 	var res core.Text
-	if err := c.Call(ctx, method, params, &res); err != nil {
+	if err := o.call(ctx, c, method, params, &res); err != nil {
 		keepCreated(err, out)
 		return verbFailure(cmd, err)
+	}
+	return o.write(cmd, out, res)
+}
+
+// write is writeText with kongctl's jq colouring (--jq-color) applied
+// to a jq result printed as JSON.
+func (o *verbOptions) write(cmd *cobra.Command, out io.Writer, res core.Text) error {
+	if o.jqSet && !o.raw && !(o.outputSet && o.output != "json") {
+		res.Text = colorJQ(res.Text, o.jqColor, o.jqColorTheme, out == io.Writer(os.Stdout) && stdoutIsTerminal())
 	}
 	return writeText(cmd, out, res)
 }
@@ -111,6 +123,24 @@ func (o *verbOptions) prepare(cmd *cobra.Command, params map[string]any) error {
 		return commandUsage(cmd, "%v", err)
 	}
 	o.clientOptions.configFile = o.requestConfigFile()
+	var err error
+	if o.log, err = o.logger(); err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	return nil
+}
+
+// call is c.Call with this command's log: the method (never the params,
+// which may hold a token), how long the daemon took, and a refusal.
+func (o *verbOptions) call(ctx context.Context, c *rpc.Client, method string, params, res any) error {
+	start := time.Now()
+	o.log.Debug("calling the daemon", "method", method, "socket", o.socketPath())
+	err := c.Call(ctx, method, params, res)
+	if err != nil {
+		o.log.Info("the daemon refused", "method", method, "duration", time.Since(start), "error", err)
+		return err
+	}
+	o.log.Debug("the daemon answered", "method", method, "duration", time.Since(start))
 	return nil
 }
 
