@@ -212,3 +212,34 @@ func (s *Service) resolveSubject(ctx context.Context, sess *Session, kind konnec
 	}
 	return sub, nil
 }
+
+// ListSystemAccountTeams is kongctl's get organization system-account
+// teams: the teams a system account belongs to
+// (GET /v3/system-accounts/{id}/teams), as records naming the account.
+func (s *Service) ListSystemAccountTeams(ctx context.Context, c Caller, r IdentityRef, q ListQuery, f *Format) (any, error) {
+	if r.Email != "" || r.problem("system account", "name") != nil {
+		return nil, invalid("one of --system-account-id or --system-account-name is required")
+	}
+	sub := konnect.Subject{Kind: konnect.SubjectSystemAccount, ID: r.ID}
+	if r.ID == "" {
+		sess, _, err := s.identitySession(ctx, c, f, output.KindGet)
+		if err != nil {
+			return nil, err
+		}
+		if sub, err = s.resolveSubject(ctx, sess, konnect.SubjectSystemAccount, r); err != nil {
+			return nil, err
+		}
+	}
+	return listIdentity(ctx, s, c, q, f, func(v any) output.Listing {
+		items, _ := v.([]json.RawMessage)
+		recs := make([]output.SystemAccountTeamRecord, 0, len(items))
+		for _, raw := range items {
+			var t konnect.Team
+			_ = json.Unmarshal(raw, &t)
+			recs = append(recs, output.SystemAccountTeamRecord{ID: t.ID, SystemAccountID: sub.ID, Name: t.Name})
+		}
+		return output.SystemAccountTeams(recs)
+	}, func(kc *konnect.Client, o konnect.ListOptions) (*konnect.Page[konnect.Team], error) {
+		return kc.ListSystemAccountTeams(ctx, sub.ID, o)
+	}, func(t konnect.Team) json.RawMessage { return t.Raw })
+}

@@ -77,3 +77,56 @@ func TestKongctlFlagsPerRequest(t *testing.T) {
 		t.Errorf("user times in the caller's zone:\n%s", r)
 	}
 }
+
+// TestKongctlTreeBeyondRecording: paths, aliases and messages of
+// kongctl's tree that the recorded cases do not cover.
+func TestKongctlTreeBeyondRecording(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	w.login("default")
+	// A system account's teams (GET /v3/system-accounts/{id}/teams).
+	r := w.cli("", nil, "get", "organization", "system-account", "teams", "--system-account-name", "ci-deployer")
+	if want := "NAME      SYSTEM ACCOUNT ID  ID\nPlatform  a1b2…              7f9f…\n"; r.code != 0 || r.stdout != want {
+		t.Errorf("system account teams:\n%s\nwant %q", r, want)
+	}
+	// konnectd's short spellings print what kongctl's paths print.
+	for _, pair := range [][2][]string{
+		{{"get", "teams", "Platform", "-o", "json"}, {"get", "organization", "team", "Platform", "-o", "json"}},
+		{{"get", "users", "-o", "yaml"}, {"get", "k", "org", "users", "-o", "yaml"}},
+		{{"get", "sa", "roles", "--system-account-name", "ci-deployer"}, {"get", "konnect", "organization", "system-accounts", "roles", "--system-account-name", "ci-deployer"}},
+	} {
+		a, b := w.cli("", nil, pair[0]...), w.cli("", nil, pair[1]...)
+		if a.code != 0 || a.stdout == "" || a.stdout != b.stdout || a.stderr != b.stderr {
+			t.Errorf("%v and %v differ:\n%s\n%s", pair[0], pair[1], a, b)
+		}
+	}
+	// kongctl's lookup and argument messages (no usage hint: kongctl
+	// finds these while running).
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"get", "org", "team", "roles", "--team-name", "Nope"}, "Error: organization_team with name Nope not found\n"},
+		{[]string{"get", "org", "user", "nobody@example.com"}, "Error: organization user with email \"nobody@example.com\" not found\n"},
+		{[]string{"get", "org", "user", "roles", "x"}, "Error: organization user roles does not accept positional arguments; use --user-id or --user-email\n"},
+		{[]string{"get", "org", "team", "roles", "--team-id", "a", "--team-name", "b"}, "Error: --team-id and --team-name cannot be used together\n"},
+		{[]string{"get", "org", "sa", "teams"}, "Error: one of --system-account-id or --system-account-name is required\n"},
+		{[]string{"get", "org", "sa", "roles", "--system-account-name", "nope"}, "Error: system account with name \"nope\" not found; check --system-account-name\n"},
+	} {
+		if r := w.cli("", nil, tc.args...); r.code != 1 || r.stderr != tc.want || r.stdout != "" {
+			t.Errorf("%v:\n%s\nwant stderr %q", tc.args, r, tc.want)
+		}
+	}
+	// delete under the product word, confirmed with YES on stdin.
+	var tc struct{ ID string }
+	if err := w.call("token/createPersonal", map[string]any{"name": "gone", "expiresIn": "7d"}, &tc); err != nil {
+		t.Fatal(err)
+	}
+	r = w.cli("YES\n", nil, "delete", "konnect", "pat", tc.ID)
+	if want := "\nYou are about to delete personal access token \"gone\"\n\nDo you want to continue? Type 'yes' to confirm: Deleted pat \"gone\"\n"; r.code != 0 || r.stdout != want {
+		t.Errorf("delete konnect pat <id>:\n%s", r)
+	}
+	// A group run alone is kongctl's error, not help with exit 0.
+	if r := w.cli("", nil, "get", "konnect"); r.code != 1 || !strings.HasPrefix(r.stderr, "Error: command \"konnectd get konnect\" requires a subcommand\n\nAvailable subcommands:\n  me\n  organization\n  pat\n  spat\n") {
+		t.Errorf("get konnect:\n%s", r)
+	}
+}

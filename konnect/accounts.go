@@ -37,3 +37,13 @@ func (c *Client) CreateSystemAccount(ctx context.Context, name, description stri
 	}
 	return &a, nil
 }
+
+// ListSystemAccountTeams lists the teams a system account belongs to
+// (GET /v3/system-accounts/{accountId}/teams).
+func (c *Client) ListSystemAccountTeams(ctx context.Context, accountID string, o ListOptions) (*Page[Team], error) {
+	return list[Team](ctx, c, listSpec{
+		call: call{op: "Failed to list system account teams", method: http.MethodGet,
+			path: "/system-accounts/" + url.PathEscape(accountID) + "/teams"},
+		operation: "get-system-accounts-accountId-teams", paged: true,
+	}, o)
+}

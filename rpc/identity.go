@@ -110,6 +110,22 @@ func (p *AssignedRolesParams) subject() (konnect.SubjectKind, core.IdentityRef) 
 	return konnect.SubjectSystemAccount, core.IdentityRef{ID: p.SystemAccountID, Name: p.SystemAccountName}
 }
 
+// AccountTeamsParams are identity/listSystemAccountTeams's: a listing for
+// one system account, by id or name.
+type AccountTeamsParams struct {
+	ListParams
+	SystemAccountID   string `json:"systemAccountId,omitempty"`
+	SystemAccountName string `json:"systemAccountName,omitempty"`
+}
+
+// Validate requires exactly one of the id and the name.
+func (p *AccountTeamsParams) Validate() error {
+	if (p.SystemAccountID == "") == (p.SystemAccountName == "") {
+		return InvalidParams(`exactly one of "systemAccountId" or "systemAccountName" is required`)
+	}
+	return p.ListParams.Validate()
+}
+
 // GetParams are identity/getUser's, identity/getTeam's and
 // identity/getSystemAccount's: one object by id, or by email (a user) or
 // name (a team or system account).
@@ -142,6 +158,9 @@ func IdentityMethods(svc *core.Service) []Method {
 		Func("identity/listAssignedRoles", func(ctx context.Context, p *AssignedRolesParams) (any, error) {
 			kind, ref := p.subject()
 			return svc.ListAssignedRolesOf(ctx, p.caller(ctx), kind, ref, p.query(ctx), p.Format)
+		}),
+		Func("identity/listSystemAccountTeams", func(ctx context.Context, p *AccountTeamsParams) (any, error) {
+			return svc.ListSystemAccountTeams(ctx, p.caller(ctx), core.IdentityRef{ID: p.SystemAccountID, Name: p.SystemAccountName}, p.query(ctx), p.Format)
 		}),
 		Func("identity/getUser", func(ctx context.Context, p *GetParams) (any, error) {
 			return svc.GetUser(ctx, p.caller(ctx), p.IdentityRef, p.Format)

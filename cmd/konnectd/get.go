@@ -187,28 +187,37 @@ func newGetTeamCmd() *cobra.Command {
 func newGetSystemAccountCmd() *cobra.Command {
 	cmd := newGetIdentityCmd("system-account [id|name]", systemAccountAliases, "List the organization's system accounts, or show one by id or name",
 		"identity/listSystemAccounts", "identity/getSystemAccount", "name", "system accounts")
-	cmd.AddCommand(newGetRolesCmd("system account", "system-account-id", "systemAccountId", "System account ID to list assignments for",
-		"system-account-name", "systemAccountName", "System account name to list assignments for"), newGetTokenCmd("spat"))
+	for _, use := range []string{"roles", "teams"} {
+		cmd.AddCommand(newGetAssignmentsCmd("system account", use, "system-account-id", "systemAccountId", "System account ID to list assignments for",
+			"system-account-name", "systemAccountName", "System account name to list assignments for"))
+	}
+	cmd.AddCommand(newGetTokenCmd("spat"))
 	return cmd
 }
 
-// newGetRolesCmd is kongctl's get organization user|team|system-account
-// roles: the holder by id or by its lookup flag, never both.
+// newGetRolesCmd is kongctl's get organization user|team roles.
 func newGetRolesCmd(holder, idFlag, idParam, idHelp, refFlag, refParam, refHelp string) *cobra.Command {
+	return newGetAssignmentsCmd(holder, "roles", idFlag, idParam, idHelp, refFlag, refParam, refHelp)
+}
+
+// newGetAssignmentsCmd is kongctl's get organization user|team|
+// system-account roles (and a system account's teams): the holder by id
+// or by its lookup flag, never both.
+func newGetAssignmentsCmd(holder, use, idFlag, idParam, idHelp, refFlag, refParam, refHelp string) *cobra.Command {
 	o := &verbOptions{}
 	var id, ref string
+	method, short, what := "identity/listAssignedRoles", "List the roles assigned to the "+holder, "assigned roles"
+	if use == "teams" {
+		method, short, what = "identity/listSystemAccountTeams", "List the teams the "+holder+" belongs to", "teams"
+	}
 	cmd := &cobra.Command{
-		Use:   "roles",
-		Short: "List the roles assigned to the " + holder,
+		Use:   use,
+		Short: short,
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			org := "organization " + holder
-			if holder == "system account" {
-				org = holder
-			}
 			switch {
 			case len(args) > 0:
-				return &exitError{code: 1, err: fmt.Errorf("%s roles does not accept positional arguments; use --%s or --%s", org, idFlag, refFlag)}
+				return &exitError{code: 1, err: fmt.Errorf("organization %s %s does not accept positional arguments; use --%s or --%s", holder, use, idFlag, refFlag)}
 			case id != "" && ref != "":
 				return &exitError{code: 1, err: fmt.Errorf("--%s and --%s cannot be used together", idFlag, refFlag)}
 			case id == "" && ref == "":
@@ -220,7 +229,7 @@ func newGetRolesCmd(holder, idFlag, idParam, idHelp, refFlag, refParam, refHelp 
 			} else {
 				p[refParam] = ref
 			}
-			return runGet(cmd, o, "identity/listAssignedRoles", p, "assigned roles")
+			return runGet(cmd, o, method, p, what)
 		},
 	}
 	o.addFlags(cmd, "json", "yaml", "text")
