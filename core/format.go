@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -20,6 +21,11 @@ type Format struct {
 	// user's times in local time, and the caller's local time is not
 	// necessarily the daemon's. "" or an unknown zone means the daemon's.
 	TimeZone string `json:"timeZone,omitempty"`
+	// Layout is kongctl's --text-layout (compact, auto, wide); Width the
+	// caller's terminal width when its stdout is one (0: not a terminal,
+	// kongctl's 120-column table).
+	Layout string `json:"layout,omitempty"`
+	Width  int    `json:"width,omitempty"`
 }
 
 // location is the zone display times are printed in.
@@ -60,12 +66,23 @@ func (s *Service) prepare(f *Format, kind output.Kind, profile string, configOut
 		Raw:       f.RawOutput,
 		Profile:   profile,
 		FullIDs:   f.FullIDs,
+		Layout:    f.Layout,
+		Width:     f.Width,
+		Location:  f.location(),
 	}
 	if !o.OutputSet && configOutput != "" {
 		o.Output = output.Format(configOutput)
 	}
 	if f.JQ != nil {
 		o.JQ, o.JQSet = *f.JQ, true
+	}
+	switch f.Layout {
+	case "", "compact", "auto", "wide":
+	default:
+		return nil, &ValidationError{Problems: []string{fmt.Sprintf("invalid text layout %q, must be one of [compact auto wide]", f.Layout)}}
+	}
+	if f.Width < 0 || f.Width > 10000 {
+		return nil, &ValidationError{Problems: []string{fmt.Sprintf("width must be between 0 and 10000, got %d", f.Width)}}
 	}
 	checked, err := o.Check(kind, s.jq)
 	if err != nil {

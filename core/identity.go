@@ -28,6 +28,9 @@ type ListQuery struct {
 	// Progress, when set, hears how many items have arrived out of
 	// Konnect's total after each page. Calls are serialized.
 	Progress func(done, total int)
+	// SkipSystemTeams drops system teams from a team listing after they
+	// arrive (kongctl's --skip-system-teams: the requests are the same).
+	SkipSystemTeams bool
 }
 
 // List is the answer of an identity listing without a format: the items
@@ -92,7 +95,11 @@ func (s *Service) ListUsers(ctx context.Context, c Caller, q ListQuery, f *Forma
 // ListTeams lists the organization's teams.
 func (s *Service) ListTeams(ctx context.Context, c Caller, q ListQuery, f *Format) (any, error) {
 	return listIdentity(ctx, s, c, q, f, output.Teams, func(kc *konnect.Client, o konnect.ListOptions) (*konnect.Page[konnect.Team], error) {
-		return kc.ListTeams(ctx, o)
+		page, err := kc.ListTeams(ctx, o)
+		if err == nil && q.SkipSystemTeams {
+			page.Items = withoutSystemTeams(page.Items)
+		}
+		return page, err
 	}, func(t konnect.Team) json.RawMessage { return t.Raw })
 }
 
@@ -278,6 +285,17 @@ func rolesListing(subject konnect.Subject) func(any) output.Listing {
 			recs = append(recs, output.TeamRole{ID: r.ID, RoleName: r.RoleName, EntityID: r.EntityID,
 				EntityTypeName: r.EntityTypeName, EntityRegion: r.EntityRegion})
 		}
-		return output.AssignedRoles(recs)
+		return output.TeamRoles(recs, subject.ID)
 	}
+}
+
+// withoutSystemTeams is teams less the system ones.
+func withoutSystemTeams(teams []konnect.Team) []konnect.Team {
+	out := teams[:0:0]
+	for _, t := range teams {
+		if !t.SystemTeam {
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -82,6 +82,12 @@ func (s *Service) findUser(ctx context.Context, sess *Session, r IdentityRef) (*
 // GetTeam is kongctl's get organization team <id|name>: by id the team;
 // by name every team of that name (filter[name][eq]), printed as a list.
 func (s *Service) GetTeam(ctx context.Context, c Caller, r IdentityRef, f *Format) (any, error) {
+	return s.GetTeamSkipping(ctx, c, r, false, f)
+}
+
+// GetTeamSkipping is GetTeam with kongctl's --skip-system-teams: by name,
+// system teams do not count as matches.
+func (s *Service) GetTeamSkipping(ctx context.Context, c Caller, r IdentityRef, skipSystem bool, f *Format) (any, error) {
 	if r.Email != "" || r.problem("team", "name") != nil {
 		return nil, invalid("exactly one team id or name is required")
 	}
@@ -96,7 +102,7 @@ func (s *Service) GetTeam(ctx context.Context, c Caller, r IdentityRef, f *Forma
 		}
 		return renderOne(ctx, fm, t.Raw, output.Teams)
 	}
-	teams, err := s.teamsNamed(ctx, sess, r.Name)
+	teams, err := s.teamsNamed(ctx, sess, r.Name, skipSystem)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +113,7 @@ func (s *Service) GetTeam(ctx context.Context, c Caller, r IdentityRef, f *Forma
 	return renderOne(ctx, fm, items, output.Teams)
 }
 
-func (s *Service) teamsNamed(ctx context.Context, sess *Session, name string) ([]konnect.Team, error) {
+func (s *Service) teamsNamed(ctx context.Context, sess *Session, name string, skipSystem bool) ([]konnect.Team, error) {
 	size, err := sess.Profile.PageSize()
 	if err != nil {
 		return nil, &ProfileError{Err: err}
@@ -117,10 +123,14 @@ func (s *Service) teamsNamed(ctx context.Context, sess *Session, name string) ([
 	if err != nil {
 		return nil, err
 	}
-	if len(page.Items) == 0 {
+	items := page.Items
+	if skipSystem {
+		items = withoutSystemTeams(items)
+	}
+	if len(items) == 0 {
 		return nil, &LookupError{Kind: "not_found", Msg: fmt.Sprintf("organization_team with name %s not found", name)}
 	}
-	return page.Items, nil
+	return items, nil
 }
 
 // GetSystemAccount is kongctl's get organization system-account
@@ -184,7 +194,7 @@ func (s *Service) resolveSubject(ctx context.Context, sess *Session, kind konnec
 		}
 		sub.ID = u.ID
 	case konnect.SubjectTeam:
-		teams, err := s.teamsNamed(ctx, sess, r.Name)
+		teams, err := s.teamsNamed(ctx, sess, r.Name, false)
 		if err != nil {
 			return sub, err
 		}

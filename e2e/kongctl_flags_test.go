@@ -88,6 +88,18 @@ func TestKongctlTreeBeyondRecording(t *testing.T) {
 	if want := "NAME      SYSTEM ACCOUNT ID  ID\nPlatform  a1b2…              7f9f…\n"; r.code != 0 || r.stdout != want {
 		t.Errorf("system account teams:\n%s\nwant %q", r, want)
 	}
+	// --skip-system-teams drops Organization Admin after the same requests.
+	before := w.emu.Requests()["list-teams"]
+	r = w.cli("", nil, "get", "org", "teams", "--skip-system-teams")
+	if want := "NAME            SYSTEM  ID\nPlatform        false   7f9f…\nAPI Developers  false   8a1c…\n"; r.code != 0 || r.stdout != want {
+		t.Errorf("--skip-system-teams:\n%s\nwant %q", r, want)
+	}
+	if after := w.emu.Requests()["list-teams"]; after != before+1 {
+		t.Errorf("--skip-system-teams sent %d requests, want 1", after-before)
+	}
+	if r := w.cli("", nil, "get", "org", "team", "Organization Admin", "--skip-system-teams"); r.code != 1 || r.stderr != "Error: organization_team with name Organization Admin not found\n" {
+		t.Errorf("--skip-system-teams by name:\n%s", r)
+	}
 	// konnectd's short spellings print what kongctl's paths print.
 	for _, pair := range [][2][]string{
 		{{"get", "teams", "Platform", "-o", "json"}, {"get", "organization", "team", "Platform", "-o", "json"}},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/konnectd/konnectd/jq"
 )
@@ -49,7 +50,12 @@ type Options struct {
 	Raw       bool   // -r/--jq-raw-output
 	Profile   string // for -o env; "" means "default"
 	FullIDs   bool   // --text-id-format full
-	Width     int    // text table width; 0 means kongctl's 120
+	Width     int    // text table width; 0 means kongctl's 120 (not a terminal)
+	// Layout is kongctl's --text-layout: compact (""), auto or wide. auto
+	// adds wide columns only on a terminal, that is when Width is set.
+	Layout string
+	// Location is where display times are shown; nil means time.Local.
+	Location *time.Location
 
 	kind      Kind
 	validated bool

@@ -3,6 +3,7 @@ package output
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 var patList = []TokenInfo{
@@ -133,4 +134,22 @@ func TestIDHeaders(t *testing.T) {
 			t.Errorf("isLikelyUUID(%q) = %v", s, got)
 		}
 	}
+}
+
+// kongctl's --text-layout: wide appends the display record's other
+// columns ("n/a" for missing values, times local); auto does so on a
+// terminal (Width set) while the readable minimums fit, and is compact
+// elsewhere.
+func TestTextLayouts(t *testing.T) {
+	teams := []map[string]any{{"id": "aaaaaaaa-2222-4333-8444-555555555555", "name": "platform", "system_team": false,
+		"created_at": "2022-06-01T09:00:00Z"}}
+	compact := "NAME      SYSTEM  ID\nplatform  false   aaaa…\n"
+	check(t, "compact", renderT(t, Teams(teams), Options{Layout: "compact"}, KindGet), compact)
+	check(t, "auto off a terminal", renderT(t, Teams(teams), Options{Layout: "auto"}, KindGet), compact)
+	check(t, "wide", renderT(t, Teams(teams), Options{Layout: "wide", Location: time.UTC}, KindGet),
+		"NAME      SYSTEM  ID     DESCRIPTION  LOCAL CREATED TIME   LOCAL UPDATED TIME\n"+
+			"platform  false   aaaa…  n/a          2022-06-01 09:00:00  n/a\n")
+	// 4 columns' minimums (6+6+6+11) and separators fit 40; the next does not.
+	check(t, "auto on a 40-column terminal", renderT(t, Teams(teams), Options{Layout: "auto", Width: 40, Location: time.UTC}, KindGet),
+		"NAME      SYSTEM  ID     DESCRIPTION\nplatform  false   aaaa…  n/a\n")
 }

@@ -126,6 +126,17 @@ func (p *AccountTeamsParams) Validate() error {
 	return p.ListParams.Validate()
 }
 
+// TeamListParams and TeamGetParams add kongctl's --skip-system-teams.
+type TeamListParams struct {
+	ListParams
+	SkipSystemTeams bool `json:"skipSystemTeams,omitempty"`
+}
+
+type TeamGetParams struct {
+	GetParams
+	SkipSystemTeams bool `json:"skipSystemTeams,omitempty"`
+}
+
 // GetParams are identity/getUser's, identity/getTeam's and
 // identity/getSystemAccount's: one object by id, or by email (a user) or
 // name (a team or system account).
@@ -149,8 +160,10 @@ func IdentityMethods(svc *core.Service) []Method {
 		Func("identity/listUsers", func(ctx context.Context, p *ListParams) (any, error) {
 			return svc.ListUsers(ctx, p.caller(ctx), p.query(ctx), p.Format)
 		}),
-		Func("identity/listTeams", func(ctx context.Context, p *ListParams) (any, error) {
-			return svc.ListTeams(ctx, p.caller(ctx), p.query(ctx), p.Format)
+		Func("identity/listTeams", func(ctx context.Context, p *TeamListParams) (any, error) {
+			q := p.query(ctx)
+			q.SkipSystemTeams = p.SkipSystemTeams
+			return svc.ListTeams(ctx, p.caller(ctx), q, p.Format)
 		}),
 		Func("identity/listSystemAccounts", func(ctx context.Context, p *ListParams) (any, error) {
 			return svc.ListSystemAccounts(ctx, p.caller(ctx), p.query(ctx), p.Format)
@@ -165,8 +178,8 @@ func IdentityMethods(svc *core.Service) []Method {
 		Func("identity/getUser", func(ctx context.Context, p *GetParams) (any, error) {
 			return svc.GetUser(ctx, p.caller(ctx), p.IdentityRef, p.Format)
 		}),
-		Func("identity/getTeam", func(ctx context.Context, p *GetParams) (any, error) {
-			return svc.GetTeam(ctx, p.caller(ctx), p.IdentityRef, p.Format)
+		Func("identity/getTeam", func(ctx context.Context, p *TeamGetParams) (any, error) {
+			return svc.GetTeamSkipping(ctx, p.caller(ctx), p.IdentityRef, p.SkipSystemTeams, p.Format)
 		}),
 		Func("identity/getSystemAccount", func(ctx context.Context, p *GetParams) (any, error) {
 			return svc.GetSystemAccount(ctx, p.caller(ctx), p.IdentityRef, p.Format)

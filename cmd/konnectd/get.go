@@ -149,9 +149,15 @@ func newGetIdentityCmd(use string, aliases []string, short, listMethod, getMetho
 		Short:   short,
 		Args:    cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			extra := func(p map[string]any) map[string]any {
+				if skip, err := cmd.Flags().GetBool("skip-system-teams"); err == nil && skip {
+					p["skipSystemTeams"] = true
+				}
+				return p
+			}
 			switch len(args) {
 			case 0:
-				return runGet(cmd, o, listMethod, l.params(), what)
+				return runGet(cmd, o, listMethod, extra(l.params()), what)
 			case 1:
 				if l.filter != "" || l.limit != 0 {
 					return commandUsage(cmd, "--filter and --limit apply to listings, not to one %s", cmd.Name())
@@ -160,7 +166,7 @@ func newGetIdentityCmd(use string, aliases []string, short, listMethod, getMetho
 				if uuidRE.MatchString(args[0]) {
 					key = "id"
 				}
-				return runGet(cmd, o, getMethod, map[string]any{key: args[0]}, "")
+				return runGet(cmd, o, getMethod, extra(map[string]any{key: args[0]}), "")
 			}
 			return &exitError{code: 1, err: errors.New("too many arguments")}
 		},
@@ -180,6 +186,7 @@ func newGetUserCmd() *cobra.Command {
 func newGetTeamCmd() *cobra.Command {
 	cmd := newGetIdentityCmd("team [id|name]", teamAliases, "List the organization's teams, or show one by id or name",
 		"identity/listTeams", "identity/getTeam", "name", "teams")
+	cmd.Flags().Bool("skip-system-teams", false, "Skip system teams in the output")
 	cmd.AddCommand(newGetRolesCmd("team", "team-id", "teamId", "Team ID to list roles for", "team-name", "teamName", "Team name to list roles for"))
 	return cmd
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/alecthomas/chroma/v2/formatters"
 	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
+	"golang.org/x/term"
 )
 
 // jqColorDefaultTheme is kongctl's default --jq-color-theme.
@@ -61,6 +62,19 @@ func colorJQ(text, mode, theme string, stdoutTTY bool) string {
 		return text
 	}
 	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
+// stdoutWidth is the terminal's width when stdout is one, else 0 (kongctl
+// lays text tables out for the terminal, and for 120 columns elsewhere).
+func stdoutWidth() int {
+	if !stdoutIsTerminal() {
+		return 0
+	}
+	w, _, err := term.GetSize(int(os.Stdout.Fd()))
+	if err != nil || w <= 0 {
+		return 0
+	}
+	return min(w, 10000)
 }
 
 // stdoutIsTerminal reports whether stdout is an interactive terminal.

@@ -59,7 +59,8 @@ func (o *verbOptions) settle(cmd *cobra.Command) {
 // always kongctl's text. An absent -o lets the profile's configured output
 // apply, as in kongctl.
 func (o *verbOptions) format() *core.Format {
-	f := &core.Format{RawOutput: o.raw, FullIDs: o.textIDFormat == "full", TimeZone: os.Getenv("TZ")}
+	f := &core.Format{RawOutput: o.raw, FullIDs: o.textIDFormat == "full", TimeZone: os.Getenv("TZ"),
+		Layout: o.textLayout, Width: stdoutWidth()}
 	if o.outputSet {
 		f.Output = o.output
 	}
