@@ -19,9 +19,9 @@ func TestGoldenNormaliseExamples(t *testing.T) {
 	}
 	r := &goldenRun{start: start, badPAT: goldenBadPAT, times: map[string]string{"2026-12-31T21:54:38.123456+02:00": "<AT+30d+02:00.123456>"},
 		dir: "/r/001", root: "/r", emuPort: "4100", prxyPort: "4200",
-		cmd:    "kongctl\nget\n",
-		stdout: "ID\n500d…\n7f9f…\nabcd-x…\n" + "500d74f4-37e1-4f59-b51a-8cf7c7903692 2026-12-02T00:00:00Z 2022-05-10T15:10:25Z 2026-12-05 1…\n",
-		stderr: "at /r/001/x and /r/y, 127.0.0.1:4100 localhost:4200 duration=1m2.5s kpat_abc spat_XYZ kong:trace:99 2026-12-31T21:54:38.123456+02:00\n",
+		cmd:      "kongctl\nget\n",
+		stdout:   "ID\n500d…\n7f9f…\nabcd-x…\n" + "500d74f4-37e1-4f59-b51a-8cf7c7903692 2026-12-02T00:00:00Z 2022-05-10T15:10:25Z 2026-12-05 1…\n",
+		stderr:   "at /r/001/x and /r/y, 127.0.0.1:4100 localhost:4200 duration=1m2.5s kpat_abc spat_XYZ kong:trace:99 2026-12-31T21:54:38.123456+02:00\n",
 		requests: `{"path": "/v3/users/7f9fd312-0000-4000-8000-000000000001"}` + "\n",
 	}
 	got := r.normalise()

@@ -181,4 +181,3 @@ func confirmed(r io.Reader) bool {
 	}
 	return strings.EqualFold(strings.TrimSpace(line), "yes")
 }
-

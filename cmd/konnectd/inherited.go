@@ -17,11 +17,11 @@ import (
 // command line parses the same. Each travels with the request it applies
 // to; none changes what the daemon keeps.
 type inheritedFlags struct {
-	baseURL, region, configFile, pat string
-	jqColor, jqColorTheme, colorTheme  string
-	logLevel, logFile                  string
-	noTelemetry                        bool
-	textLayout, textIDFormat           string
+	baseURL, region, configFile, pat  string
+	jqColor, jqColorTheme, colorTheme string
+	logLevel, logFile                 string
+	noTelemetry                       bool
+	textLayout, textIDFormat          string
 }
 
 func (f *inheritedFlags) add(cmd *cobra.Command) {

@@ -46,12 +46,12 @@ type Emulator struct {
 	roles    map[string][]assignedRole
 	// accountTeams: system account id → the ids of its teams.
 	accountTeams map[string][]string
-	pats     map[string][]*pat  // by user id
-	spats    map[string][]*spat // by account id
-	tokens   map[string]principal
-	created  []CreatedToken
-	counts   map[string]int
-	admin    string
+	pats         map[string][]*pat  // by user id
+	spats        map[string][]*spat // by account id
+	tokens       map[string]principal
+	created      []CreatedToken
+	counts       map[string]int
+	admin        string
 
 	faultMu sync.Mutex
 	faults  Faults
