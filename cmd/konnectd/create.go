@@ -2,13 +2,15 @@ package main
 
 import (
 	"github.com/spf13/cobra"
+
+	"github.com/konnectd/konnectd/internal/cli/cmdutil"
 )
 
 // Help strings copied from kongctl (kongctl.md §1) where it has them.
 const (
 	helpExpiresIn = "Token lifetime. Use a duration between 1 day and 365 days (12 months). Supported units are ns, us, ms, s, m, h, and d (days). Examples: 24h, 36h, 1d, 30d."
 	helpExpiresAt = "Token expiration timestamp in RFC3339 format, for example 2026-06-24T12:00:00Z or 2026-06-24T12:00:00+02:00. Fractional seconds are accepted. Must be between 1 day and 365 days (12 months) from now."
-	helpUserID    = "Konnect user ID. Defaults to the authenticated user."
+	helpUserID    = cmdutil.HelpUserID
 	helpStoreAs   = "Store the new token in the keychain as this profile's credential instead of printing it (konnectd only)."
 	helpStore     = "Store the new token in the keychain under this name instead of printing it (konnectd only); secret-tool lookup service konnectd username token:NAME reads it."
 )
@@ -39,7 +41,7 @@ never printed.`,
 	cmd.AddCommand(newCreatePATCmd(), newCreateSPATCmd(), newCreateSystemAccountCmd(), org(),
 		newGroupCmd("konnect", konnectAliases, "Create Kong Konnect resources", newCreatePATCmd(), newCreateSPATCmd(), org()))
 	cmd.Args = cobra.ArbitraryArgs
-	cmd.RunE = newGroupCmd("", nil, "").RunE
+	cmd.RunE = factory.GroupRunE
 	return cmd
 }
 
@@ -152,22 +154,12 @@ func newCreateSPATCmd() *cobra.Command {
 	return cmd
 }
 
-// accountFlags select a system account, for spat commands.
-type accountFlags struct{ id, name string }
+// accountFlags select a system account, for spat commands: the flag set
+// defined once in cmdutil.
+type accountFlags struct{ cmdutil.AccountFlags }
 
-func (a *accountFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&a.id, "system-account-id", "", "System account ID.")
-	cmd.Flags().StringVar(&a.name, "system-account-name", "", "System account name (looked up with filter[name][eq]).")
-}
-
-func (a *accountFlags) into(p map[string]any) {
-	if a.id != "" {
-		p["systemAccountId"] = a.id
-	}
-	if a.name != "" {
-		p["systemAccountName"] = a.name
-	}
-}
+func (a *accountFlags) add(cmd *cobra.Command) { a.Add(cmd) }
+func (a *accountFlags) into(p map[string]any)  { a.Into(p) }
 
 func newCreateSystemAccountCmd() *cobra.Command {
 	o := &verbOptions{}

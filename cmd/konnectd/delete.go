@@ -29,7 +29,7 @@ func newDeleteCmd() *cobra.Command {
 	cmd.AddCommand(newDeleteTokenCmd("pat"), newDeleteTokenCmd("spat"), org(),
 		newGroupCmd("konnect", konnectAliases, "Delete Kong Konnect resources", newDeleteTokenCmd("pat"), newDeleteTokenCmd("spat"), org()))
 	cmd.Args = cobra.ArbitraryArgs
-	cmd.RunE = newGroupCmd("", nil, "").RunE
+	cmd.RunE = factory.GroupRunE
 	return cmd
 }
 

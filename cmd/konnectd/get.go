@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +11,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/konnectd/konnectd/core"
+	"github.com/konnectd/konnectd/internal/cli/cmdutil"
+	"github.com/konnectd/konnectd/internal/cli/identity"
+	"github.com/konnectd/konnectd/internal/cli/token"
 	"github.com/konnectd/konnectd/rpc"
 )
 
@@ -35,213 +37,18 @@ Conditions Konnect cannot take for an operation are applied by konnectd.`,
 	// teams and system accounts (and their roles), get pat|spat; the
 	// shorter spellings (get users, get teams, …) are konnectd's aliases
 	// of the same commands, with the same output.
+	spat := func() *cobra.Command { return token.NewGetCmd(factory, "spat") }
 	cmd.AddCommand(
-		newGetOneCmd("me", nil, "Show the user the profile's token belongs to", "identity/me"),
-		newGetOrganizationCmd(),
-		newGetUserCmd(), newGetTeamCmd(), newGetSystemAccountCmd(),
-		newGetAssignedRolesCmd(),
-		newGroupCmd("konnect", konnectAliases, "Show Kong Konnect resources",
-			newGetOneCmd("me", nil, "Show the user the profile's token belongs to", "identity/me"),
-			newGetOrganizationCmd(), newGetTokenCmd("pat"), newGetTokenCmd("spat")),
+		identity.NewMeCmd(factory),
+		identity.NewOrganizationCmd(factory, spat),
+		identity.NewUserCmd(factory), identity.NewTeamCmd(factory), identity.NewSystemAccountCmd(factory, spat),
+		identity.NewAssignedRolesCmd(factory),
+		factory.NewGroupCmd("konnect", cmdutil.KonnectAliases, "Show Kong Konnect resources",
+			identity.NewMeCmd(factory), identity.NewOrganizationCmd(factory, spat), token.NewGetCmd(factory, "pat"), token.NewGetCmd(factory, "spat")),
 	)
 	cmd.AddCommand(more...)
 	cmd.Args = cobra.ArbitraryArgs
-	cmd.RunE = newGroupCmd("", nil, "").RunE
-	return cmd
-}
-
-// newGetOneCmd is a get of one object: me, organization.
-func newGetOneCmd(name string, aliases []string, short, method string) *cobra.Command {
-	o := &verbOptions{}
-	cmd := &cobra.Command{
-		Use:     name,
-		Aliases: aliases,
-		Short:   short,
-		Args:    noArgsNamed,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runGet(cmd, o, method, map[string]any{}, "")
-		},
-	}
-	o.addFlags(cmd, "json", "yaml", "text")
-	return cmd
-}
-
-// newGetOrganizationCmd is kongctl's get organization: the organization
-// itself, and the commands for its users, teams and system accounts.
-func newGetOrganizationCmd() *cobra.Command {
-	cmd := newGetOneCmd("organization", organizationAliases, "Show the profile's organization", "identity/organization")
-	cmd.AddCommand(newGetUserCmd(), newGetTeamCmd(), newGetSystemAccountCmd())
-	return cmd
-}
-
-// listFlags are the flags of every identity listing.
-type listFlags struct {
-	filter   string
-	pageSize int
-	limit    int
-}
-
-func (l *listFlags) addFlags(cmd *cobra.Command) {
-	f := cmd.Flags()
-	f.StringVar(&l.filter, "filter", "", "Konnect filter: filter[field][op]=value&… or {\"field\":{\"op\":value}} (ops: eq, contains, lt, lte, gt, gte, exists)")
-	f.IntVar(&l.pageSize, "page-size", 0, "Max number of results to include per response page. (config path = [ konnect.page-size ], default 10)")
-	f.IntVar(&l.limit, "limit", 0, "Stop after this many results (0: all)")
-}
-
-func (l *listFlags) params() map[string]any {
-	p := map[string]any{}
-	if l.filter != "" {
-		p["filter"] = l.filter
-	}
-	if l.pageSize != 0 {
-		p["pageSize"] = l.pageSize
-	}
-	if l.limit != 0 {
-		p["limit"] = l.limit
-	}
-	return p
-}
-
-func newGetAssignedRolesCmd() *cobra.Command {
-	o := &verbOptions{}
-	l := &listFlags{}
-	var userID, teamID, accountID string
-	cmd := &cobra.Command{
-		Use:     "assigned-roles",
-		Aliases: []string{"assigned-role", "roles"},
-		Short:   "List the roles assigned to a user, a team or a system account",
-		Example: `  konnectd get assigned-roles --user-id 500d74f4-37e1-4b13-b51a-8cf7c7903692
-  konnectd get assigned-roles --team-id 7f9fd312-… --filter 'filter[role_name]=Deployer' -o json`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			p := l.params()
-			n := 0
-			for key, id := range map[string]string{"userId": userID, "teamId": teamID, "systemAccountId": accountID} {
-				if id != "" {
-					p[key] = id
-					n++
-				}
-			}
-			if n != 1 {
-				return commandUsage(cmd, "exactly one of --user-id, --team-id or --system-account-id is required")
-			}
-			return runGet(cmd, o, "identity/listAssignedRoles", p, "assigned roles")
-		},
-	}
-	o.addFlags(cmd, "json", "yaml", "text")
-	l.addFlags(cmd)
-	f := cmd.Flags()
-	f.StringVar(&userID, "user-id", "", "Konnect user ID")
-	f.StringVar(&teamID, "team-id", "", "Konnect team ID")
-	f.StringVar(&accountID, "system-account-id", "", "Konnect system account ID")
-	return cmd
-}
-
-// newGetIdentityCmd is get user|team|system-account [id|<lookup>]: the
-// list without an argument, one object with one (a UUID is an id,
-// anything else the email or name kongctl looks up).
-func newGetIdentityCmd(use string, aliases []string, short, listMethod, getMethod, lookupKey, what string) *cobra.Command {
-	o := &verbOptions{}
-	l := &listFlags{}
-	cmd := &cobra.Command{
-		Use:     use,
-		Aliases: aliases,
-		Short:   short,
-		Args:    cobra.ArbitraryArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			extra := func(p map[string]any) map[string]any {
-				if skip, err := cmd.Flags().GetBool("skip-system-teams"); err == nil && skip {
-					p["skipSystemTeams"] = true
-				}
-				return p
-			}
-			switch len(args) {
-			case 0:
-				return runGet(cmd, o, listMethod, extra(l.params()), what)
-			case 1:
-				if l.filter != "" || l.limit != 0 {
-					return commandUsage(cmd, "--filter and --limit apply to listings, not to one %s", cmd.Name())
-				}
-				key := lookupKey
-				if uuidRE.MatchString(args[0]) {
-					key = "id"
-				}
-				return runGet(cmd, o, getMethod, extra(map[string]any{key: args[0]}), "")
-			}
-			return &exitError{code: 1, err: errors.New("too many arguments")}
-		},
-	}
-	o.addFlags(cmd, "json", "yaml", "text")
-	l.addFlags(cmd)
-	return cmd
-}
-
-func newGetUserCmd() *cobra.Command {
-	cmd := newGetIdentityCmd("user [id|email]", userAliases, "List the organization's users, or show one by id or email",
-		"identity/listUsers", "identity/getUser", "email", "users")
-	cmd.AddCommand(newGetRolesCmd("user", "user-id", "userId", "User ID to list roles for", "user-email", "userEmail", "User email to list roles for"))
-	return cmd
-}
-
-func newGetTeamCmd() *cobra.Command {
-	cmd := newGetIdentityCmd("team [id|name]", teamAliases, "List the organization's teams, or show one by id or name",
-		"identity/listTeams", "identity/getTeam", "name", "teams")
-	cmd.Flags().Bool("skip-system-teams", false, "Skip system teams in the output")
-	cmd.AddCommand(newGetRolesCmd("team", "team-id", "teamId", "Team ID to list roles for", "team-name", "teamName", "Team name to list roles for"))
-	return cmd
-}
-
-func newGetSystemAccountCmd() *cobra.Command {
-	cmd := newGetIdentityCmd("system-account [id|name]", systemAccountAliases, "List the organization's system accounts, or show one by id or name",
-		"identity/listSystemAccounts", "identity/getSystemAccount", "name", "system accounts")
-	for _, use := range []string{"roles", "teams"} {
-		cmd.AddCommand(newGetAssignmentsCmd("system account", use, "system-account-id", "systemAccountId", "System account ID to list assignments for",
-			"system-account-name", "systemAccountName", "System account name to list assignments for"))
-	}
-	cmd.AddCommand(newGetTokenCmd("spat"))
-	return cmd
-}
-
-// newGetRolesCmd is kongctl's get organization user|team roles.
-func newGetRolesCmd(holder, idFlag, idParam, idHelp, refFlag, refParam, refHelp string) *cobra.Command {
-	return newGetAssignmentsCmd(holder, "roles", idFlag, idParam, idHelp, refFlag, refParam, refHelp)
-}
-
-// newGetAssignmentsCmd is kongctl's get organization user|team|
-// system-account roles (and a system account's teams): the holder by id
-// or by its lookup flag, never both.
-func newGetAssignmentsCmd(holder, use, idFlag, idParam, idHelp, refFlag, refParam, refHelp string) *cobra.Command {
-	o := &verbOptions{}
-	var id, ref string
-	method, short, what := "identity/listAssignedRoles", "List the roles assigned to the "+holder, "assigned roles"
-	if use == "teams" {
-		method, short, what = "identity/listSystemAccountTeams", "List the teams the "+holder+" belongs to", "teams"
-	}
-	cmd := &cobra.Command{
-		Use:   use,
-		Short: short,
-		Args:  cobra.ArbitraryArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			switch {
-			case len(args) > 0:
-				return &exitError{code: 1, err: fmt.Errorf("organization %s %s does not accept positional arguments; use --%s or --%s", holder, use, idFlag, refFlag)}
-			case id != "" && ref != "":
-				return &exitError{code: 1, err: fmt.Errorf("--%s and --%s cannot be used together", idFlag, refFlag)}
-			case id == "" && ref == "":
-				return &exitError{code: 1, err: fmt.Errorf("one of --%s or --%s is required", idFlag, refFlag)}
-			}
-			p := map[string]any{}
-			if id != "" {
-				p[idParam] = id
-			} else {
-				p[refParam] = ref
-			}
-			return runGet(cmd, o, method, p, what)
-		},
-	}
-	o.addFlags(cmd, "json", "yaml", "text")
-	cmd.Flags().StringVar(&id, idFlag, "", idHelp)
-	cmd.Flags().StringVar(&ref, refFlag, "", refHelp)
+	cmd.RunE = factory.GroupRunE
 	return cmd
 }
 

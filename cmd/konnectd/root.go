@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/konnectd/konnectd/internal/cli/token"
 )
 
 func newRootCmd() *cobra.Command {
@@ -31,7 +33,7 @@ talk to the running daemon and start one when none runs.`,
 		newExecCmd(),
 		newEnvCmd(),
 		newWatchCmd(),
-		newGetCmd(newGetTokenCmd("pat"), newGetTokenCmd("spat")),
+		newGetCmd(token.NewGetCmd(factory, "pat"), token.NewGetCmd(factory, "spat")),
 		newEmulatorCmd(),
 		newVersionCmd(),
 		newMCPCmd(),
