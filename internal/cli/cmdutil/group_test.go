@@ -18,7 +18,9 @@ func TestGroupRefusesNoWordAndUnknownWords(t *testing.T) {
 		NewVerb: func(*cobra.Command, ...string) Verb { return nopVerb{} },
 		Usage:   func(_ *cobra.Command, format string, args ...any) error { return fmt.Errorf(format, args...) },
 	}
-	leaf := func(name string) *cobra.Command { return &cobra.Command{Use: name, RunE: func(*cobra.Command, []string) error { return nil }} }
+	leaf := func(name string) *cobra.Command {
+		return &cobra.Command{Use: name, RunE: func(*cobra.Command, []string) error { return nil }}
+	}
 	root := &cobra.Command{Use: "kongctl", SilenceErrors: true, SilenceUsage: true}
 	root.AddCommand(f.NewGroupCmd("konnect", KonnectAliases, "", leaf("spat"), leaf("pat")))
 	for args, want := range map[string]string{
