@@ -26,6 +26,13 @@ type Format struct {
 	// kongctl's 120-column table).
 	Layout string `json:"layout,omitempty"`
 	Width  int    `json:"width,omitempty"`
+	// JQColor and JQColorTheme are kongctl's --jq-color (auto, always,
+	// never) and --jq-color-theme; "" means the profile's jq.color.enabled
+	// and jq.color.theme, then auto and friendly. Terminal says the
+	// caller's stdout is a terminal with NO_COLOR unset, which auto needs.
+	JQColor      string `json:"jqColor,omitempty"`
+	JQColorTheme string `json:"jqColorTheme,omitempty"`
+	Terminal     bool   `json:"terminal,omitempty"`
 }
 
 // location is the zone display times are printed in.
@@ -81,6 +88,11 @@ func (s *Service) prepare(f *Format, kind output.Kind, profile string, configOut
 	default:
 		return nil, &ValidationError{Problems: []string{fmt.Sprintf("invalid text layout %q, must be one of [compact auto wide]", f.Layout)}}
 	}
+	var err error
+	if o.Color, err = output.UseColor(f.JQColor, f.Terminal); err != nil {
+		return nil, &ValidationError{Problems: []string{err.Error()}}
+	}
+	o.ColorTheme = f.JQColorTheme
 	if f.Width < 0 || f.Width > 10000 {
 		return nil, &ValidationError{Problems: []string{fmt.Sprintf("width must be between 0 and 10000, got %d", f.Width)}}
 	}

@@ -150,7 +150,7 @@ func (s *Service) identitySession(ctx context.Context, c Caller, f *Format, kind
 		return nil, nil, err
 	}
 	out, _ := sess.Profile.String(config.KeyOutput)
-	fm, err := s.prepare(f, kind, sess.Profile.Name, out)
+	fm, err := s.prepare(withProfileDefaults(f, sess.Profile), kind, sess.Profile.Name, out)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -298,4 +298,28 @@ func withoutSystemTeams(teams []konnect.Team) []konnect.Team {
 		}
 	}
 	return out
+}
+
+// withProfileDefaults fills what the request's format leaves out from the
+// profile, as kongctl's flags fall back to its config paths:
+// jq.color.enabled, jq.color.theme, text.layout and text.id-format.
+func withProfileDefaults(f *Format, p *config.Profile) *Format {
+	if f == nil || p == nil {
+		return f
+	}
+	ff := *f
+	if ff.JQColor == "" {
+		ff.JQColor, _ = p.String(config.KeyJQColorEnabled)
+	}
+	if ff.JQColorTheme == "" {
+		ff.JQColorTheme, _ = p.String(config.KeyJQColorTheme)
+	}
+	if ff.Layout == "" {
+		ff.Layout, _ = p.String("text.layout")
+	}
+	if !ff.FullIDs {
+		v, _ := p.String("text.id-format")
+		ff.FullIDs = v == "full"
+	}
+	return &ff
 }

@@ -16,7 +16,8 @@ import (
 func TestKongctlFlagsPerRequest(t *testing.T) {
 	// A profile with neither a base URL nor a token: everything comes
 	// from the command line.
-	w := newWorld(t, worldOptions{configYAML: "default:\n  output: text\nteam-a:\n  konnect:\n    base-url: {{URL}}\n"})
+	w := newWorld(t, worldOptions{configYAML: "default:\n  output: text\nteam-a:\n  konnect:\n    base-url: {{URL}}\n" +
+		"  jq:\n    color:\n      enabled: always\n  text:\n    layout: wide\n    id-format: full\n"})
 	pat := w.emu.AdminToken()
 	base := "--base-url=" + w.url
 
@@ -30,7 +31,7 @@ func TestKongctlFlagsPerRequest(t *testing.T) {
 		t.Errorf("after a --pat request:\n%s", r)
 	}
 	// A base URL from the profile wins over --region, as in kongctl.
-	if r := w.cli("", nil, "get", "me", "-p", "team-a", "--region", "eu", "--pat", pat); r.code != 0 || !strings.Contains(r.stdout, "CharlieCruz@konghq.com") {
+	if r := w.cli("", nil, "get", "me", "-p", "team-a", "--region", "eu", "--pat", pat, "-o", "json"); r.code != 0 || !strings.Contains(r.stdout, "CharlieCruz@konghq.com") {
 		t.Errorf("--region under a profile base URL:\n%s", r)
 	}
 	if r := w.cli("", nil, "get", "me", "--region", "e_u", "--pat", pat); r.code != 1 || !strings.Contains(r.stderr, `invalid konnect region "e_u" (expected lowercase letters, numbers, or hyphens)`) {
@@ -52,6 +53,20 @@ func TestKongctlFlagsPerRequest(t *testing.T) {
 		if r.code != 0 || strings.Contains(r.stdout, "\x1b[") {
 			t.Errorf("%v: coloured:\n%q", args, r.stdout)
 		}
+	}
+	// The profile's jq.color.enabled and text.* apply when the flags are
+	// not given, and the flags win over them.
+	if r := w.cli("", nil, "get", "me", "-p", "team-a", "--pat", pat, "-o", "json", "--jq", "{email}"); !strings.Contains(r.stdout, "\x1b[") {
+		t.Errorf("jq.color.enabled always:\n%q", r.stdout)
+	}
+	if r := w.cli("", nil, "get", "me", "-p", "team-a", "--pat", pat, "-o", "json", "--jq", "{email}", "--jq-color", "never"); strings.Contains(r.stdout, "\x1b[") {
+		t.Errorf("--jq-color never over the profile's always:\n%q", r.stdout)
+	}
+	if r := w.cli("", nil, "get", "me", "-p", "team-a", "--pat", pat); !strings.Contains(r.stdout, "LOCAL CREA") || !strings.Contains(r.stdout, emulator.CharlieCruzID) {
+		t.Errorf("text.layout wide, text.id-format full:\n%s", r)
+	}
+	if r := w.cli("", nil, "get", "me", "-p", "team-a", "--pat", pat, "--text-layout", "compact"); strings.Contains(r.stdout, "LOCAL CREA") {
+		t.Errorf("--text-layout compact over the profile's wide:\n%s", r)
 	}
 	if r := w.cli("", nil, "get", "me", "--jq-color", "x"); r.code != 1 || !strings.Contains(r.stderr, `invalid color mode "x", must be one of [auto always never]`) {
 		t.Errorf("--jq-color x:\n%s", r)

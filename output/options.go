@@ -56,6 +56,10 @@ type Options struct {
 	Layout string
 	// Location is where display times are shown; nil means time.Local.
 	Location *time.Location
+	// Color colours a jq result printed as JSON (kongctl's --jq-color,
+	// already decided with UseColor), in ColorTheme's chroma style.
+	Color      bool
+	ColorTheme string
 
 	kind      Kind
 	validated bool

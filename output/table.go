@@ -55,7 +55,7 @@ func writeTable(w io.Writer, l Listing, o Options) error {
 	if width <= 0 {
 		width = defaultWidth
 	}
-	widths := columnWidths(headers, rows, width)
+	widths := columnWidths(headers, rows, width, fullIDMinimums(headers, rows, o.FullIDs))
 	var b strings.Builder
 	writeRow(&b, headers, widths)
 	for _, row := range rows {
@@ -162,16 +162,21 @@ func isHex(c byte) bool {
 // rather than take the dependency (Konnect names are rarely wide).
 func displayWidth(s string) int { return utf8.RuneCountInString(s) }
 
-func columnWidths(headers []string, rows [][]string, available int) []int {
+func columnWidths(headers []string, rows [][]string, available int, floor []int) []int {
 	widths := make([]int, len(headers))
 	minimums := make([]int, len(headers))
 	for i, h := range headers {
 		widths[i] = min(maxColumnWidth, max(1, displayWidth(singleLine(h))))
-		minimums[i] = min(widths[i], 3)
 	}
 	for _, row := range rows {
 		for i := 0; i < len(headers) && i < len(row); i++ {
 			widths[i] = min(maxColumnWidth, max(widths[i], displayWidth(singleLine(row[i]))))
+		}
+	}
+	for i := range widths {
+		minimums[i] = min(widths[i], 3)
+		if i < len(floor) {
+			minimums[i] = max(minimums[i], min(floor[i], widths[i]))
 		}
 	}
 	for tableWidth(widths) > available {
@@ -280,3 +285,24 @@ func wideEligible(key string) bool {
 }
 
 func readableMinimum(header string) int { return min(maxColumnWidth, max(6, displayWidth(header))) }
+
+// fullIDMinimums keeps whole ids whole when a table is shrunk: with
+// --text-id-format full, kongctl's ID columns are at least as wide as the
+// longest UUID in them.
+func fullIDMinimums(headers []string, rows [][]string, full bool) []int {
+	if !full {
+		return nil
+	}
+	floor := make([]int, len(headers))
+	for i, h := range headers {
+		if !isIDHeader(h) {
+			continue
+		}
+		for _, row := range rows {
+			if i < len(row) && isLikelyUUID(row[i]) {
+				floor[i] = max(floor[i], displayWidth(row[i]))
+			}
+		}
+	}
+	return floor
+}

@@ -19,6 +19,7 @@ import (
 type inheritedFlags struct {
 	baseURL, region, configFile, pat  string
 	jqColor, jqColorTheme, colorTheme string
+	jqColorSet, jqColorThemeSet       string // the two jq flags when given, else ""
 	logLevel, logFile                 string
 	noTelemetry                       bool
 	textLayout, textIDFormat          string

@@ -53,6 +53,14 @@ func (o *verbOptions) addFlags(cmd *cobra.Command, outputs ...string) {
 func (o *verbOptions) settle(cmd *cobra.Command) {
 	o.outputSet = cmd.Flags().Changed("output")
 	o.jqSet = cmd.Flags().Changed("jq")
+	// --jq-color and its theme override the profile's only when given.
+	o.jqColorSet, o.jqColorThemeSet = "", ""
+	if cmd.Flags().Changed("jq-color") {
+		o.jqColorSet = o.jqColor
+	}
+	if cmd.Flags().Changed("jq-color-theme") {
+		o.jqColorThemeSet = o.jqColorTheme
+	}
 }
 
 // format is the method's "format" param: always sent, so the answer is
@@ -60,7 +68,8 @@ func (o *verbOptions) settle(cmd *cobra.Command) {
 // apply, as in kongctl.
 func (o *verbOptions) format() *core.Format {
 	f := &core.Format{RawOutput: o.raw, FullIDs: o.textIDFormat == "full", TimeZone: os.Getenv("TZ"),
-		Layout: o.textLayout, Width: stdoutWidth()}
+		Layout: o.textLayout, Width: stdoutWidth(), Terminal: colorTerminal(),
+		JQColor: o.jqColorSet, JQColorTheme: o.jqColorThemeSet}
 	if o.outputSet {
 		f.Output = o.output
 	}
@@ -104,12 +113,9 @@ func runVerb(ctx context.Context, cmd *cobra.Command, o *verbOptions, method str
 	return o.write(cmd, out, res)
 }
 
-// write is writeText with kongctl's jq colouring (--jq-color) applied
-// to a jq result printed as JSON.
+// write is writeText; kongctl's jq colouring is the daemon's (it knows
+// the profile's jq.color settings), told whether stdout is a terminal.
 func (o *verbOptions) write(cmd *cobra.Command, out io.Writer, res core.Text) error {
-	if o.jqSet && !o.raw && !(o.outputSet && o.output != "json") {
-		res.Text = colorJQ(res.Text, o.jqColor, o.jqColorTheme, out == io.Writer(os.Stdout) && stdoutIsTerminal())
-	}
 	return writeText(cmd, out, res)
 }
 
