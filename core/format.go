@@ -33,6 +33,10 @@ type Format struct {
 	JQColor      string `json:"jqColor,omitempty"`
 	JQColorTheme string `json:"jqColorTheme,omitempty"`
 	Terminal     bool   `json:"terminal,omitempty"`
+
+	// defaultJQ is the profile's jq.default-expression, used when JQ is
+	// absent (set by withProfileDefaults, never by a client).
+	defaultJQ string
 }
 
 // location is the zone display times are printed in.
@@ -82,6 +86,8 @@ func (s *Service) prepare(f *Format, kind output.Kind, profile string, configOut
 	}
 	if f.JQ != nil {
 		o.JQ, o.JQSet = *f.JQ, true
+	} else {
+		o.JQ = f.defaultJQ
 	}
 	switch f.Layout {
 	case "", "compact", "auto", "wide":

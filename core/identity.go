@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/konnectd/konnectd/config"
@@ -302,12 +304,20 @@ func withoutSystemTeams(teams []konnect.Team) []konnect.Team {
 
 // withProfileDefaults fills what the request's format leaves out from the
 // profile, as kongctl's flags fall back to its config paths:
-// jq.color.enabled, jq.color.theme, text.layout and text.id-format.
+// jq.default-expression, jq.raw-output, jq.color.enabled, jq.color.theme,
+// text.layout and text.id-format.
 func withProfileDefaults(f *Format, p *config.Profile) *Format {
 	if f == nil || p == nil {
 		return f
 	}
 	ff := *f
+	if ff.JQ == nil {
+		ff.defaultJQ, _ = p.String(config.KeyJQDefaultExpression)
+	}
+	if !ff.RawOutput {
+		v, _ := p.String(config.KeyJQRawOutput)
+		ff.RawOutput, _ = strconv.ParseBool(strings.TrimSpace(v))
+	}
 	if ff.JQColor == "" {
 		ff.JQColor, _ = p.String(config.KeyJQColorEnabled)
 	}

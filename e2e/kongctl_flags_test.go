@@ -17,7 +17,8 @@ func TestKongctlFlagsPerRequest(t *testing.T) {
 	// A profile with neither a base URL nor a token: everything comes
 	// from the command line.
 	w := newWorld(t, worldOptions{configYAML: "default:\n  output: text\nteam-a:\n  konnect:\n    base-url: {{URL}}\n" +
-		"  jq:\n    color:\n      enabled: always\n  text:\n    layout: wide\n    id-format: full\n"})
+		"  jq:\n    color:\n      enabled: always\n  text:\n    layout: wide\n    id-format: full\n" +
+		"team-b:\n  konnect:\n    base-url: {{URL}}\n  jq:\n    default-expression: .email\n    raw-output: true\n"})
 	pat := w.emu.AdminToken()
 	base := "--base-url=" + w.url
 
@@ -67,6 +68,14 @@ func TestKongctlFlagsPerRequest(t *testing.T) {
 	}
 	if r := w.cli("", nil, "get", "me", "-p", "team-a", "--pat", pat, "--text-layout", "compact"); strings.Contains(r.stdout, "LOCAL CREA") {
 		t.Errorf("--text-layout compact over the profile's wide:\n%s", r)
+	}
+	// jq.default-expression and jq.raw-output apply when --jq and -r are
+	// not given; --jq wins.
+	if r := w.cli("", nil, "get", "me", "-p", "team-b", "--pat", pat, "-o", "json"); r.code != 0 || r.stdout != "CharlieCruz@konghq.com\n" {
+		t.Errorf("jq.default-expression with jq.raw-output:\n%s", r)
+	}
+	if r := w.cli("", nil, "get", "me", "-p", "team-b", "--pat", pat, "-o", "json", "--jq", ".full_name"); r.code != 0 || r.stdout != "Charlie Cruz\n" {
+		t.Errorf("--jq over jq.default-expression:\n%s", r)
 	}
 	if r := w.cli("", nil, "get", "me", "--jq-color", "x"); r.code != 1 || !strings.Contains(r.stderr, `invalid color mode "x", must be one of [auto always never]`) {
 		t.Errorf("--jq-color x:\n%s", r)
