@@ -77,6 +77,9 @@ func TestKongctlFlagsPerRequest(t *testing.T) {
 	if r := w.cli("", nil, "get", "me", "-p", "team-b", "--pat", pat, "-o", "json", "--jq", ".full_name"); r.code != 0 || r.stdout != "Charlie Cruz\n" {
 		t.Errorf("--jq over jq.default-expression:\n%s", r)
 	}
+	if r := w.cli("", nil, "get", "me", "--config-file", "$HOME/no/such.yaml"); r.code != 1 || r.stderr != "Error: the provided config file path does not exist\n" {
+		t.Errorf("--config-file that is not there:\n%s", r)
+	}
 	if r := w.cli("", nil, "get", "me", "--jq-color", "x"); r.code != 1 || !strings.Contains(r.stderr, `invalid color mode "x", must be one of [auto always never]`) {
 		t.Errorf("--jq-color x:\n%s", r)
 	}

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -83,6 +85,18 @@ func (f *inheritedFlags) check() error {
 	return nil
 }
 
+// checkConfigFile is kongctl's refusal of a --config-file that is not
+// there; it runs before anything is sent, and is not a usage error.
+func (f *inheritedFlags) checkConfigFile() error {
+	if f.configFile == "" {
+		return nil
+	}
+	if _, err := os.Stat(os.ExpandEnv(f.configFile)); err != nil {
+		return errors.New("the provided config file path does not exist")
+	}
+	return nil
+}
+
 // logger is this command's own log (--log-level, --log-file): what the
 // client asked the daemon and how long it took, redacted like the
 // daemon's log. Only debug and info lines are written, so at kongctl's
@@ -108,10 +122,18 @@ func (f *inheritedFlags) logger() (*slog.Logger, error) {
 // then KONGCTL_CONFIG_FILE, then "" (the daemon's default), with
 // environment variables expanded as kongctl does.
 func (f *inheritedFlags) requestConfigFile() string {
+	p := os.Getenv("KONGCTL_CONFIG_FILE")
 	if f.configFile != "" {
-		return os.ExpandEnv(f.configFile)
+		p = os.ExpandEnv(f.configFile)
 	}
-	return os.Getenv("KONGCTL_CONFIG_FILE")
+	if p == "" {
+		return ""
+	}
+	// A daemon started for this caller may not share its directory.
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	return p
 }
 
 func oneOf(v string, allowed ...string) bool {

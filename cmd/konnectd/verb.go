@@ -129,6 +129,9 @@ func (o *verbOptions) prepare(cmd *cobra.Command, params map[string]any) error {
 	if err := o.inheritedFlags.into(cmd, params); err != nil {
 		return commandUsage(cmd, "%v", err)
 	}
+	if err := o.checkConfigFile(); err != nil {
+		return &exitError{code: 1, err: err}
+	}
 	o.clientOptions.configFile = o.requestConfigFile()
 	var err error
 	if o.log, err = o.logger(); err != nil {
