@@ -108,6 +108,7 @@ func (s *Service) ListTeams(ctx context.Context, c Caller, q ListQuery, f *Forma
 // ListSystemAccounts lists the organization's system accounts.
 func (s *Service) ListSystemAccounts(ctx context.Context, c Caller, q ListQuery, f *Format) (any, error) {
 	return listIdentity(ctx, s, c, q, f, output.SystemAccounts, func(kc *konnect.Client, o konnect.ListOptions) (*konnect.Page[konnect.SystemAccount], error) {
+		o.Op = opListAccounts
 		return kc.ListSystemAccounts(ctx, o)
 	}, func(a konnect.SystemAccount) json.RawMessage { return a.Raw })
 }

@@ -10,6 +10,10 @@ import (
 	"github.com/konnectd/konnectd/output"
 )
 
+// opListAccounts is kongctl's phrase for a failed system account listing
+// in its get commands (create spat's lookup says "system accounts").
+const opListAccounts = "Failed to list System Accounts"
+
 // IdentityRef picks one user, team or system account: by ID, or by what
 // kongctl looks it up by (a user's email, a team's or account's name).
 type IdentityRef struct {
@@ -167,7 +171,7 @@ func (s *Service) accountsNamed(ctx context.Context, sess *Session, name string)
 	if err != nil {
 		return nil, &ProfileError{Err: err}
 	}
-	page, err := sess.client.ListSystemAccounts(ctx, konnect.ListOptions{PageSize: size,
+	page, err := sess.client.ListSystemAccounts(ctx, konnect.ListOptions{PageSize: size, Op: opListAccounts,
 		Filter: konnect.Filter{{Field: "name", Op: konnect.OpEq, Value: name}}})
 	if err != nil {
 		return nil, err

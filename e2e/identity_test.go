@@ -273,7 +273,7 @@ func TestIdentityErrors(t *testing.T) {
 	}
 	// Konnect's own refusal comes through with its problem details.
 	err = w.call("identity/listAssignedRoles", map[string]any{"userId": "00000000-0000-4000-8000-000000000000"}, nil)
-	if !errors.As(err, &e) || e.Code != rpc.CodeKonnect || !strings.HasPrefix(e.Message, "Failed to list assigned roles") {
+	if !errors.As(err, &e) || e.Code != rpc.CodeKonnect || !strings.HasPrefix(e.Message, "Failed to list organization user roles") {
 		t.Errorf("unknown user: %v", err)
 	}
 }

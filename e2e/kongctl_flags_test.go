@@ -155,6 +155,30 @@ func TestKongctlTreeBeyondRecording(t *testing.T) {
 			t.Errorf("%v:\n%s\nwant stderr %q", tc.args, r, tc.want)
 		}
 	}
+	// Konnect's refusals carry kongctl's phrase for each command.
+	bad := "--pat=" + goldenBadPAT
+	for _, tc := range []struct {
+		args []string
+		op   string
+	}{
+		{[]string{"get", "organization"}, "Failed to get current organization"},
+		{[]string{"get", "org", "users"}, "Failed to list organization users"},
+		{[]string{"get", "org", "user", emulator.AlexCruzID}, "Failed to get organization user"},
+		{[]string{"get", "org", "teams"}, "Failed to list Teams"},
+		{[]string{"get", "org", "team", "7f9fd312-a987-4628-b4c5-bb4f4fddd5f7"}, "Failed to get Team"},
+		{[]string{"get", "org", "sa"}, "Failed to list System Accounts"},
+		{[]string{"get", "org", "sa", "ci-deployer"}, "Failed to list System Accounts"},
+		{[]string{"get", "org", "sa", "a1b2c3d4-0001-4000-8000-000000000001"}, "Failed to get System Account"},
+		{[]string{"get", "org", "user", "roles", "--user-id", emulator.AlexCruzID}, "Failed to list organization user roles"},
+		{[]string{"get", "org", "team", "roles", "--team-id", "7f9fd312-a987-4628-b4c5-bb4f4fddd5f7"}, "Failed to list organization team roles"},
+		{[]string{"get", "org", "sa", "roles", "--system-account-id", "a1b2c3d4-0001-4000-8000-000000000001"}, "Failed to list system account roles"},
+		{[]string{"create", "spat", "--name", "x", "--expires-in", "7d", "--system-account-name", "ci-deployer"}, "Failed to list system accounts"},
+	} {
+		r := w.cli("", nil, append(tc.args, bad)...)
+		if r.code != 1 || !strings.HasPrefix(r.stderr, "Error: "+tc.op+"\n  detail: Invalid credentials\n") {
+			t.Errorf("%v with a bad token:\n%s\nwant %q first", tc.args, r, tc.op)
+		}
+	}
 	// delete under the product word, confirmed with YES on stdin.
 	var tc struct{ ID string }
 	if err := w.call("token/createPersonal", map[string]any{"name": "gone", "expiresIn": "7d"}, &tc); err != nil {

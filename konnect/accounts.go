@@ -17,7 +17,7 @@ func (c *Client) ListSystemAccounts(ctx context.Context, o ListOptions) (*Page[S
 // GetSystemAccount returns one system account.
 func (c *Client) GetSystemAccount(ctx context.Context, accountID string) (*SystemAccount, error) {
 	var a SystemAccount
-	err := c.do(ctx, call{op: "Failed to get system account", method: http.MethodGet,
+	err := c.do(ctx, call{op: "Failed to get System Account", method: http.MethodGet,
 		path: "/system-accounts/" + url.PathEscape(accountID)}, &a)
 	if err != nil {
 		return nil, err
