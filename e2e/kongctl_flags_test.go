@@ -188,6 +188,15 @@ func TestKongctlTreeBeyondRecording(t *testing.T) {
 	if want := "\nYou are about to delete personal access token \"gone\"\n\nDo you want to continue? Type 'yes' to confirm: Deleted pat \"gone\"\n"; r.code != 0 || r.stdout != want {
 		t.Errorf("delete konnect pat <id>:\n%s", r)
 	}
+	// A bad -o is refused before the question, and nothing is looked up.
+	before = w.emu.Requests()["list-users-personal-access-tokens"]
+	if r := w.cli("yes\n", nil, "delete", "pat", "gone", "-o", "helm"); r.code != 1 || r.stdout != "" ||
+		r.stderr != "Error: invalid value \"helm\" for --output, must be one of [json yaml text]\n\nRun 'konnectd delete pat --help' for usage\n" {
+		t.Errorf("delete -o helm:\n%s", r)
+	}
+	if after := w.emu.Requests()["list-users-personal-access-tokens"]; after != before {
+		t.Errorf("delete -o helm looked the token up")
+	}
 	// A group run alone is kongctl's error, not help with exit 0.
 	if r := w.cli("", nil, "get", "konnect"); r.code != 1 || !strings.HasPrefix(r.stderr, "Error: command \"konnectd get konnect\" requires a subcommand\n\nAvailable subcommands:\n  me\n  organization\n  pat\n  spat\n") {
 		t.Errorf("get konnect:\n%s", r)

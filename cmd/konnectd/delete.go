@@ -116,6 +116,11 @@ func (o *deleteOptions) run(cmd *cobra.Command, ref string) error {
 	}
 	format := lookup["format"]
 	delete(lookup, "format") // the record, as JSON
+	// The output flags are checked before the question, with the rules
+	// the daemon applies, so a mistake is not found after a "yes".
+	if err := o.checkOutput(); err != nil {
+		return verbFailureMessage(cmd, err.Error())
+	}
 	if o.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.timeout)
@@ -180,4 +185,14 @@ func confirmed(r io.Reader) bool {
 		return false
 	}
 	return strings.EqualFold(strings.TrimSpace(line), "yes")
+}
+
+// checkOutput applies delete's output rules to the flags given.
+func (o *deleteOptions) checkOutput() error {
+	opts := output.Options{Output: output.Format(o.output), OutputSet: o.outputSet, Raw: o.raw}
+	if o.jqSet {
+		opts.JQ, opts.JQSet = o.jq, true
+	}
+	_, err := opts.Check(output.KindDelete, jqEngine())
+	return err
 }

@@ -173,12 +173,19 @@ func verbFailure(cmd *cobra.Command, err error) error {
 	}
 	switch e.Code {
 	case rpc.CodeValidation, rpc.CodeInvalidParams:
-		if renderTimeError(e.Message) {
-			return &exitError{code: 1, err: errors.New(e.Message)}
-		}
-		return commandUsage(cmd, "%s", e.Message)
+		return verbFailureMessage(cmd, e.Message)
 	}
 	return &exitError{code: 1, err: errors.New(e.Message)}
+}
+
+// verbFailureMessage is a refused request's message in kongctl's form:
+// with the usage hint, except for the output mistakes kongctl finds only
+// when it prints.
+func verbFailureMessage(cmd *cobra.Command, msg string) error {
+	if renderTimeError(msg) {
+		return &exitError{code: 1, err: errors.New(msg)}
+	}
+	return commandUsage(cmd, "%s", msg)
 }
 
 // renderTimeError: kongctl finds these output mistakes only when it
