@@ -30,9 +30,11 @@ type Format struct {
 	// never) and --jq-color-theme; "" means the profile's jq.color.enabled
 	// and jq.color.theme, then auto and friendly. Terminal says the
 	// caller's stdout is a terminal with NO_COLOR unset, which auto needs.
-	JQColor      string `json:"jqColor,omitempty"`
-	JQColorTheme string `json:"jqColorTheme,omitempty"`
-	Terminal     bool   `json:"terminal,omitempty"`
+	// Columns are kongctl's --columns, HEADER=.path each (text only).
+	Columns      []string `json:"columns,omitempty"`
+	JQColor      string   `json:"jqColor,omitempty"`
+	JQColorTheme string   `json:"jqColorTheme,omitempty"`
+	Terminal     bool     `json:"terminal,omitempty"`
 
 	// defaultJQ is the profile's jq.default-expression, used when JQ is
 	// absent (set by withProfileDefaults, never by a client).
@@ -95,6 +97,15 @@ func (s *Service) prepare(f *Format, kind output.Kind, profile string, configOut
 		return nil, &ValidationError{Problems: []string{fmt.Sprintf("invalid text layout %q, must be one of [compact auto wide]", f.Layout)}}
 	}
 	var err error
+	if len(f.Columns) > 0 {
+		// kongctl checks the output before the columns themselves.
+		if o.Output != "" && o.Output != output.Text {
+			return nil, &ValidationError{Problems: []string{"--columns is only supported with --output text"}}
+		}
+		if o.Columns, err = output.ParseColumns(f.Columns); err != nil {
+			return nil, &ValidationError{Problems: []string{err.Error()}}
+		}
+	}
 	if o.Color, err = output.UseColor(f.JQColor, f.Terminal); err != nil {
 		return nil, &ValidationError{Problems: []string{err.Error()}}
 	}

@@ -127,6 +127,15 @@ func TestKongctlTreeBeyondRecording(t *testing.T) {
 	if r := w.cli("", nil, "get", "org", "team", "Organization Admin", "--skip-system-teams"); r.code != 1 || r.stderr != "Error: organization_team with name Organization Admin not found\n" {
 		t.Errorf("--skip-system-teams by name:\n%s", r)
 	}
+	// --columns projects the JSON value, whole ids and all, on every get.
+	r = w.cli("", nil, "get", "org", "users", "--columns", "EMAIL=.email", "--columns=ACTIVE=.active,ID=.id[:8]")
+	if want := "EMAIL                   ACTIVE  ID\nCharlieCruz@konghq.com  true    500d74f4\nAlexCruz@konghq.com     true    500d74f4\nAlexGarcia@konghq.com   true    500d74f4\n"; r.code != 0 || r.stdout != want {
+		t.Errorf("--columns:\n%s\nwant %q", r, want)
+	}
+	if r := w.cli("", nil, "get", "pats", "--columns", "N=.name", "-o", "json"); r.code != 1 ||
+		r.stderr != "Error: --columns is only supported with --output text\n\nRun 'konnectd get pat --help' for usage\n" {
+		t.Errorf("--columns with -o json:\n%s", r)
+	}
 	// konnectd's short spellings print what kongctl's paths print.
 	for _, pair := range [][2][]string{
 		{{"get", "teams", "Platform", "-o", "json"}, {"get", "organization", "team", "Platform", "-o", "json"}},

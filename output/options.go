@@ -60,6 +60,8 @@ type Options struct {
 	// already decided with UseColor), in ColorTheme's chroma style.
 	Color      bool
 	ColorTheme string
+	// Columns are kongctl's --columns (text only, not with --jq).
+	Columns []ColumnSpec
 
 	kind      Kind
 	validated bool
@@ -145,6 +147,14 @@ func (o Options) Validate(kind Kind) (Options, error) {
 	}
 	if filter && o.Output != JSON && o.Output != YAML {
 		return Options{}, usagef("--jq is only supported with --output json or --output yaml")
+	}
+	if len(o.Columns) > 0 {
+		if o.Output != Text {
+			return Options{}, usagef("--columns is only supported with --output text")
+		}
+		if filter {
+			return Options{}, usagef("--columns cannot be combined with --jq")
+		}
 	}
 	o.kind = kind
 	o.validated = true

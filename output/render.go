@@ -111,6 +111,9 @@ func render(ctx context.Context, b *strings.Builder, v any, o Options, eng *jq.E
 			b.WriteString(v.text())
 			return nil
 		case Listing:
+			if len(o.Columns) > 0 {
+				return writeProjected(b, v.Value, o.Columns, o)
+			}
 			return writeTable(b, v, o)
 		default:
 			return fmt.Errorf("output: no text form for %T", v)

@@ -153,3 +153,39 @@ func TestTextLayouts(t *testing.T) {
 	check(t, "auto on a 40-column terminal", renderT(t, Teams(teams), Options{Layout: "auto", Width: 40, Location: time.UTC}, KindGet),
 		"NAME      SYSTEM  ID     DESCRIPTION\nplatform  false   aaaa…  n/a\n")
 }
+
+// kongctl's --columns: paths into the JSON value, ids whole, with its
+// parse errors and its output rules.
+func TestColumns(t *testing.T) {
+	items := []map[string]any{
+		{"id": "aaaaaaaa-2222-4333-8444-555555555555", "name": "platform", "labels": map[string]any{"env": "prod", "a b": "x"}, "tags": []any{"t1", "t2"}},
+		{"id": "bbbbbbbb-2222-4333-8444-555555555555", "name": "admins"},
+	}
+	cols, err := ParseColumns([]string{`NAME=.name,ENV=.labels.env`, `SPACE=.labels["a b"]`, "FIRST=.tags[0]", "ID8=.id[:8]", "ID=.id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, "projected", renderT(t, Teams(items), Options{Columns: cols}, KindGet),
+		"NAME      ENV   SPACE  FIRST  ID8       ID\n"+
+			"platform  prod  x      t1     aaaaaaaa  aaaaaaaa-2222-4333-8444-555555555555\n"+
+			"admins                        bbbbbbbb  bbbbbbbb-2222-4333-8444-555555555555\n")
+	for spec, want := range map[string]string{
+		"NAME":      `invalid --columns value "NAME": expected HEADER=.field`,
+		"A=.a,A=.b": `duplicate --columns header "A"`,
+		"A=name":    `invalid path for column "A": path must start with '.'`,
+		"A=.x[":     "invalid --columns value: unterminated quoted key or bracket",
+		"A=.x[-1]":  `invalid path for column "A": invalid array index "-1"`,
+		"A=.a b":    `invalid path for column "A": field "a b" contains whitespace; use a quoted key`,
+		"A=.s[3:1]": `invalid path for column "A": invalid string slice "3:1": start exceeds end`,
+	} {
+		if _, err := ParseColumns([]string{spec}); err == nil || err.Error() != want {
+			t.Errorf("%s: %v, want %q", spec, err, want)
+		}
+	}
+	if _, err := (Options{Output: JSON, OutputSet: true, Columns: cols}).Validate(KindGet); err == nil || err.Error() != "--columns is only supported with --output text" {
+		t.Errorf("json with columns: %v", err)
+	}
+	if _, err := (Options{JQ: ".", JQSet: true, Output: Text, OutputSet: true, Columns: cols}).Validate(KindGet); err == nil {
+		t.Errorf("jq with columns: accepted")
+	}
+}

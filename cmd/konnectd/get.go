@@ -47,6 +47,9 @@ Conditions Konnect cannot take for an operation are applied by konnectd.`,
 			identity.NewMeCmd(factory), identity.NewOrganizationCmd(factory, spat), token.NewGetCmd(factory, "pat"), token.NewGetCmd(factory, "spat")),
 	)
 	cmd.AddCommand(more...)
+	// kongctl's --columns belongs to get and every command under it.
+	cmd.PersistentFlags().StringArray("columns", nil, "Select text columns as HEADER=.field (repeatable or comma-separated). "+
+		"Supports nested fields, quoted keys, array indexes, and string slices.")
 	cmd.Args = cobra.ArbitraryArgs
 	cmd.RunE = factory.GroupRunE
 	return cmd
@@ -63,6 +66,9 @@ func runGet(cmd *cobra.Command, o *verbOptions, method string, params map[string
 	}
 	if err := o.prepare(cmd, params); err != nil {
 		return err
+	}
+	if cols, err := cmd.Flags().GetStringArray("columns"); err == nil && len(cols) > 0 {
+		params["format"].(*core.Format).Columns = cols
 	}
 	if o.timeout > 0 {
 		var cancel context.CancelFunc
