@@ -30,7 +30,10 @@ type TokenRef struct {
 type ListTokensRequest struct {
 	TokenOwner
 	TokenRef
-	Format *Format `json:"format,omitempty"`
+	// PageSize is page[size] for a system account's tokens; 0 means the
+	// profile's konnect.page-size. A user's PATs come in one answer.
+	PageSize int     `json:"pageSize,omitempty"`
+	Format   *Format `json:"format,omitempty"`
 }
 
 // DeleteTokenRequest is token/delete.
@@ -134,6 +137,11 @@ func (s *Service) resolveOwner(ctx context.Context, sess *Session, o TokenOwner)
 // the profile's konnect.page-size, only those named name when name is
 // set (filter[name][eq], as kongctl sends it).
 func (s *Service) tokens(ctx context.Context, sess *Session, o *owner, name string) ([]output.TokenInfo, error) {
+	return s.tokensPaged(ctx, sess, o, name, 0)
+}
+
+// tokensPaged is tokens with a page size; 0 means the profile's.
+func (s *Service) tokensPaged(ctx context.Context, sess *Session, o *owner, name string, pageSize int) ([]output.TokenInfo, error) {
 	var out []output.TokenInfo
 	if o.kind == KindPAT {
 		page, err := sess.client.ListPATs(ctx, o.userID, konnect.ListOptions{})
@@ -145,9 +153,12 @@ func (s *Service) tokens(ctx context.Context, sess *Session, o *owner, name stri
 		}
 		return out, nil
 	}
-	size, err := sess.Profile.PageSize()
-	if err != nil {
-		return nil, &ProfileError{Err: err}
+	size := pageSize
+	if size == 0 {
+		var err error
+		if size, err = sess.Profile.PageSize(); err != nil {
+			return nil, &ProfileError{Err: err}
+		}
 	}
 	lo := konnect.ListOptions{PageSize: size}
 	if name != "" {
@@ -236,6 +247,9 @@ func (s *Service) ListTokens(ctx context.Context, c Caller, r *ListTokensRequest
 	if r.ID != "" && r.Name != "" {
 		return nil, invalid("give a token id or a name, not both")
 	}
+	if r.PageSize < 0 {
+		return nil, invalid(fmt.Sprintf("page size must be at least 1, got %d", r.PageSize))
+	}
 	sess, fm, err := s.identitySession(ctx, c, r.Format, output.KindGet)
 	if err != nil {
 		return nil, err
@@ -254,7 +268,7 @@ func (s *Service) ListTokens(ctx context.Context, c Caller, r *ListTokensRequest
 		}
 		return fm.render(ctx, output.TokenItem(t))
 	}
-	list, err := s.tokens(ctx, sess, o, "")
+	list, err := s.tokensPaged(ctx, sess, o, "", r.PageSize)
 	if err != nil {
 		return nil, err
 	}

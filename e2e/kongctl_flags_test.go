@@ -136,6 +136,18 @@ func TestKongctlTreeBeyondRecording(t *testing.T) {
 		r.stderr != "Error: --columns is only supported with --output text\n\nRun 'konnectd get pat --help' for usage\n" {
 		t.Errorf("--columns with -o json:\n%s", r)
 	}
+	// get's --page-size reaches a system account's token listing, and me
+	// accepts it, as kongctl's get does.
+	before = w.emu.Requests()["get-system-account-id-access-tokens"]
+	if r := w.cli("", nil, "get", "spat", "--system-account-name", "ci-deployer", "--page-size", "3", "-o", "json"); r.code != 0 || r.stdout != "[]\n" {
+		t.Errorf("get spat --page-size:\n%s", r)
+	}
+	if after := w.emu.Requests()["get-system-account-id-access-tokens"]; after != before+1 {
+		t.Errorf("get spat --page-size: %d requests", after-before)
+	}
+	if r := w.cli("", nil, "get", "me", "--page-size", "5", "-o", "json", "--jq", ".email"); r.code != 0 {
+		t.Errorf("get me --page-size:\n%s", r)
+	}
 	// konnectd's short spellings print what kongctl's paths print.
 	for _, pair := range [][2][]string{
 		{{"get", "teams", "Platform", "-o", "json"}, {"get", "organization", "team", "Platform", "-o", "json"}},

@@ -47,7 +47,10 @@ Conditions Konnect cannot take for an operation are applied by konnectd.`,
 			identity.NewMeCmd(factory), identity.NewOrganizationCmd(factory, spat), token.NewGetCmd(factory, "pat"), token.NewGetCmd(factory, "spat")),
 	)
 	cmd.AddCommand(more...)
-	// kongctl's --columns belongs to get and every command under it.
+	// kongctl's --page-size and --columns belong to get and every command
+	// under it (listings and get pat|spat use the page size; me and
+	// organization accept it and have no pages, as in kongctl).
+	cmd.PersistentFlags().Int("page-size", 0, "Max number of results to include per response page for get and list operations.\n- Config path: [ konnect.page-size ] (default 10)")
 	cmd.PersistentFlags().StringArray("columns", nil, "Select text columns as HEADER=.field (repeatable or comma-separated). "+
 		"Supports nested fields, quoted keys, array indexes, and string slices.")
 	cmd.Args = cobra.ArbitraryArgs

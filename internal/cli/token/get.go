@@ -15,9 +15,10 @@ var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[
 
 // getOptions are get pat|spat's flags: the owner and the token.
 type getOptions struct {
-	kind   string
-	userID string
-	acct   cmdutil.AccountFlags
+	kind     string
+	userID   string
+	acct     cmdutil.AccountFlags
+	pageSize int
 }
 
 // params is token/list's params for a command line: a UUID is the
@@ -33,6 +34,9 @@ func (o *getOptions) params(args []string) map[string]any {
 	}
 	if o.userID != "" {
 		p["userId"] = o.userID
+	}
+	if o.pageSize != 0 {
+		p["pageSize"] = o.pageSize
 	}
 	o.acct.Into(p)
 	return p
@@ -69,5 +73,6 @@ it is created.`,
 	} else {
 		o.acct.Add(cmd)
 	}
+	cmd.Flags().IntVar(&o.pageSize, "page-size", 0, "Max number of results to include per response page (a system account's tokens; a user's come in one answer).\n- Config path: [ konnect.page-size ] (default 10)")
 	return cmd
 }

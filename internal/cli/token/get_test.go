@@ -29,6 +29,7 @@ func TestGetTokenParams(t *testing.T) {
 		{"pat", nil, map[string]any{"kind": "pat"}},
 		{"pat", []string{"ci", "--user-id", id}, map[string]any{"kind": "pat", "name": "ci", "userId": id}},
 		{"spat", []string{id, "--system-account-name=ci-deployer"}, map[string]any{"kind": "spat", "id": id, "systemAccountName": "ci-deployer"}},
+		{"spat", []string{"--system-account-id", id, "--page-size", "50"}, map[string]any{"kind": "spat", "systemAccountId": id, "pageSize": 50}},
 	} {
 		r := &recorder{}
 		f := &cmdutil.Factory{NewVerb: func(*cobra.Command, ...string) cmdutil.Verb { return r }}
