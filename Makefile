@@ -7,7 +7,7 @@ LDFLAGS := -X $(PKG)/internal/version.Version=$(VERSION) -X $(PKG)/internal/vers
 BIN     := bin/konnectd
 FUZZTIME ?= 10s
 
-.PHONY: all build demo test deps unit fuzz fuzz-long bench vet clean test-demo test-mcp vsix test-vscode
+.PHONY: all build demo test deps unit fuzz fuzz-long bench vet clean test-demo test-mcp vsix test-vscode golden
 
 all: build
 
@@ -32,6 +32,12 @@ vet:
 # gnome-keyring, so keychain tests use the real Secret Service.
 unit: build
 	scripts/keyring.sh $(GO) test -race -count=1 ./...
+
+# golden: only the kongctl replay (e2e/golden_test.go), with its score line;
+# `make test` runs it too, inside unit, and prints the score and the diffs
+# when a case differs.
+golden: build
+	bash -o pipefail -c "$(GO) test -count=1 -run '^TestKongctlGolden$$' -v ./e2e | grep -E '^(kongctl golden|--- FAIL|ok|FAIL)'"
 
 # Each fuzz target runs briefly on top of its seed corpus.
 fuzz:

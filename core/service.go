@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/konnectd/konnectd/config"
@@ -87,7 +88,12 @@ type Caller struct {
 	Profile        string
 	DefaultProfile string
 	Env            config.Env
-	PAT            string
+	// PAT, BaseURL and Region are kongctl's --pat, --base-url and --region
+	// for this one request: they win over the profile's (flag > env >
+	// config, as in kongctl) and change nothing the daemon keeps.
+	PAT     string
+	BaseURL string
+	Region  string
 	// Face is where the answer is shown (FaceCLI, FaceVSCode, FaceMCP, or
 	// FaceRPC for any other client), so messages name commands that exist
 	// there.
@@ -95,6 +101,22 @@ type Caller struct {
 	// ConfigFile is the absolute path of the caller's config file; ""
 	// means the daemon's own.
 	ConfigFile string
+}
+
+// baseURL is kongctl's resolution with this request's flags on top: any
+// base URL (flag, env or config) wins over any region, then the default.
+// The host allow-list is konnect.New's and applies to all of them.
+func (c Caller) baseURL(p *config.Profile) (string, error) {
+	if b := strings.TrimSpace(c.BaseURL); b != "" {
+		return b, nil
+	}
+	if u, ok := p.String(config.KeyBaseURL); ok && strings.TrimSpace(u) != "" {
+		return strings.TrimSpace(u), nil
+	}
+	if strings.TrimSpace(c.Region) != "" {
+		return config.RegionURL(c.Region)
+	}
+	return p.BaseURL()
 }
 
 // ProfileName is the profile this caller means: request param > the
@@ -177,7 +199,11 @@ func (s *Service) resolve(ctx context.Context, c Caller) (*Session, error) {
 		cred.Where = s.keys.Where(keychain.ProfileAccount(p.Name))
 	}
 	sess.Credential = cred
-	if sess.client, sess.BaseURL, err = s.client(p, cred.Token); err != nil {
+	base, err := c.baseURL(p)
+	if err != nil {
+		return nil, &ProfileError{Err: err}
+	}
+	if sess.client, sess.BaseURL, err = s.clientAt(p, base, cred.Token); err != nil {
 		return nil, err
 	}
 	return sess, nil
@@ -189,6 +215,11 @@ func (s *Service) client(p *config.Profile, token string) (*konnect.Client, stri
 	if err != nil {
 		return nil, "", &ProfileError{Err: err}
 	}
+	return s.clientAt(p, base, token)
+}
+
+// clientAt builds a Konnect client for profile p at base with token.
+func (s *Service) clientAt(p *config.Profile, base, token string) (*konnect.Client, string, error) {
 	o := s.kopt
 	o.BaseURL, o.Token = base, token
 	if s.http != nil {

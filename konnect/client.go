@@ -136,7 +136,7 @@ func (c *Client) IdentityURL() string { return c.ep.identity.String() }
 
 // call is one operation.
 type call struct {
-	op     string // kongctl's phrase: "Failed to list users"
+	op     string // kongctl's phrase: "Failed to list organization users"
 	method string
 	path   string // under /v3, already escaped
 	query  url.Values

@@ -39,6 +39,9 @@ type APIError struct {
 	Detail            string
 	Instance          string
 	InvalidParameters []InvalidParameter
+	// invalidRaw is invalid_parameters as Konnect sent it (every field,
+	// strings masked), for Error: kongctl prints it with Go's %v.
+	invalidRaw []any
 }
 
 // Error prints the way kongctl prints a Konnect error: the operation, then
@@ -68,13 +71,22 @@ func (e *APIError) Error() string {
 			fmt.Fprintf(&b, "\n  %s: %s", k, fields[k])
 			continue
 		}
-		b.WriteString("\n  invalid_parameters:")
-		for _, p := range e.InvalidParameters {
-			fmt.Fprintf(&b, "\n    - field: %s\n      reason: %s", p.Field, p.Reason)
-			if p.Rule != "" {
-				fmt.Fprintf(&b, "\n      rule: %s", p.Rule)
+		// kongctl prints the decoded list with %v: Go's map form, keys
+		// sorted, numbers as float64 prints them.
+		raw := e.invalidRaw
+		if raw == nil {
+			for _, p := range e.InvalidParameters {
+				m := map[string]any{"field": p.Field, "reason": p.Reason}
+				if p.Rule != "" {
+					m["rule"] = p.Rule
+				}
+				if p.Source != "" {
+					m["source"] = p.Source
+				}
+				raw = append(raw, m)
 			}
 		}
+		fmt.Fprintf(&b, "\n  invalid_parameters: %v", raw)
 	}
 	return redact.String(b.String())
 }
@@ -109,6 +121,12 @@ func apiError(op string, status int, body []byte) *APIError {
 			ip.Field, ip.Reason, ip.Rule, ip.Source = redact.String(ip.Field), redact.String(ip.Reason), redact.String(ip.Rule), redact.String(ip.Source)
 			e.InvalidParameters = append(e.InvalidParameters, ip)
 		}
+		var raw struct {
+			InvalidParameters []any `json:"invalid_parameters"`
+		}
+		if json.Unmarshal(body, &raw) == nil {
+			e.invalidRaw = maskStrings(raw.InvalidParameters).([]any)
+		}
 		return e
 	}
 	e.Title = http.StatusText(status)
@@ -119,4 +137,25 @@ func apiError(op string, status int, body []byte) *APIError {
 		e.Detail = redact.String(s)
 	}
 	return e
+}
+
+// maskStrings is v with every string redacted, for a decoded JSON value.
+func maskStrings(v any) any {
+	switch v := v.(type) {
+	case string:
+		return redact.String(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = maskStrings(x)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[redact.String(k)] = maskStrings(x)
+		}
+		return out
+	}
+	return v
 }

@@ -17,6 +17,7 @@ var serverFilters = map[string]map[string][]Op{
 	"list-teams":                                   {"name": {OpEq, OpContains}, "labels.*": {OpEq, OpContains, OpExists}},
 	"get-system-accounts":                          {"name": {OpEq, OpContains}, "description": {OpEq, OpContains}, "konnect_managed": {OpEq}},
 	"get-system-account-id-access-tokens":          {"name": {OpEq, OpContains}},
+	"get-system-accounts-accountId-teams":          {"name": {OpEq, OpContains}},
 	"list-user-roles":                              {"entity_id": {OpEq}, "role_name": {OpEq}, "entity_type_name": {OpEq}},
 	"list-team-roles":                              {"role_name": {OpEq}, "entity_type_name": {OpEq}},
 	"get-system-accounts-accountId-assigned-roles": {"entity_id": {OpEq}, "role_name": {OpEq}, "entity_type_name": {OpEq}},

@@ -73,6 +73,11 @@ func TestEveryOperationConformsToSpec(t *testing.T) {
 	if _, err := c.GetSystemAccount(ctx, acct.ID); err != nil {
 		t.Fatal(err)
 	}
+	// The seeded ci-deployer belongs to Platform.
+	if teams, err := c.ListSystemAccountTeams(ctx, "a1b2c3d4-0001-4000-8000-000000000001",
+		konnect.ListOptions{Filter: mustFilter(t, `{"name":"Platform"}`)}); err != nil || len(teams.Items) != 1 || teams.Items[0].Name != "Platform" {
+		t.Fatalf("system account teams = %+v, %v", teams, err)
+	}
 	var ae *konnect.APIError
 	if _, err := c.CreateSystemAccount(ctx, "walker", "again"); !errors.As(err, &ae) || ae.Status != 409 {
 		t.Fatalf("duplicate account: %v", err)

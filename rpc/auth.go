@@ -24,16 +24,16 @@ func (p *LoginParams) Validate() error {
 func AuthMethods(svc *core.Service) []Method {
 	return []Method{
 		Func("auth/login", func(ctx context.Context, p *LoginParams) (*core.LoginResult, error) {
-			return svc.Login(ctx, CallerFrom(ctx, p.Profile), p.Token)
+			return svc.Login(ctx, p.caller(ctx), p.Token)
 		}),
 		Func("auth/logout", func(ctx context.Context, p *ProfileParam) (*core.LogoutResult, error) {
-			return svc.Logout(ctx, CallerFrom(ctx, p.Profile))
+			return svc.Logout(ctx, p.caller(ctx))
 		}),
 		Func("auth/status", func(ctx context.Context, p *ProfileParam) (*core.AuthStatus, error) {
-			return svc.Status(ctx, CallerFrom(ctx, p.Profile))
+			return svc.Status(ctx, p.caller(ctx))
 		}),
 		Func("auth/import", func(ctx context.Context, p *ProfileParam) (*core.ImportResult, error) {
-			return svc.Import(ctx, CallerFrom(ctx, p.Profile))
+			return svc.Import(ctx, p.caller(ctx))
 		}),
 	}
 }

@@ -17,6 +17,18 @@ type ProfileParam struct {
 	// over the connection's (initialize's configFile, else the forwarded
 	// KONGCTL_CONFIG_FILE) and the daemon's own.
 	ConfigFile string `json:"configFile,omitempty"`
+	// PAT, BaseURL and Region are kongctl's --pat, --base-url and
+	// --region for this request only (see core.Caller).
+	PAT     string `json:"pat,omitempty"`
+	BaseURL string `json:"baseUrl,omitempty"`
+	Region  string `json:"region,omitempty"`
+}
+
+// caller is CallerFrom with this request's per-request overrides.
+func (p ProfileParam) caller(ctx context.Context) core.Caller {
+	c := CallerFrom(ctx, p.Profile)
+	c.PAT, c.BaseURL, c.Region = p.PAT, p.BaseURL, p.Region
+	return c
 }
 
 // configParam is a params type that carries a config file: every one that

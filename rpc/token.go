@@ -41,22 +41,22 @@ type (
 func TokenMethods(svc *core.Service) []Method {
 	return []Method{
 		Func("token/createPersonal", func(ctx context.Context, p *CreatePersonalParams) (any, error) {
-			return svc.CreatePersonalToken(handoff(ctx), CallerFrom(ctx, p.Profile), &p.CreatePATRequest)
+			return svc.CreatePersonalToken(handoff(ctx), p.caller(ctx), &p.CreatePATRequest)
 		}),
 		Func("token/createSystemAccount", func(ctx context.Context, p *CreateSystemAccountTokenParams) (any, error) {
-			return svc.CreateSystemAccountToken(handoff(ctx), CallerFrom(ctx, p.Profile), &p.CreateSPATRequest)
+			return svc.CreateSystemAccountToken(handoff(ctx), p.caller(ctx), &p.CreateSPATRequest)
 		}),
 		Func("token/list", func(ctx context.Context, p *ListTokensParams) (any, error) {
-			return svc.ListTokens(ctx, CallerFrom(ctx, p.Profile), &p.ListTokensRequest)
+			return svc.ListTokens(ctx, p.caller(ctx), &p.ListTokensRequest)
 		}),
 		Func("token/delete", func(ctx context.Context, p *DeleteTokenParams) (any, error) {
-			return svc.DeleteToken(ctx, CallerFrom(ctx, p.Profile), &p.DeleteTokenRequest)
+			return svc.DeleteToken(ctx, p.caller(ctx), &p.DeleteTokenRequest)
 		}),
 		Func("token/rotate", func(ctx context.Context, p *RotateTokenParams) (any, error) {
-			return svc.RotateToken(handoff(ctx), CallerFrom(ctx, p.Profile), &p.RotateTokenRequest)
+			return svc.RotateToken(handoff(ctx), p.caller(ctx), &p.RotateTokenRequest)
 		}),
 		Func("systemAccount/create", func(ctx context.Context, p *CreateSystemAccountParams) (any, error) {
-			return svc.CreateSystemAccount(ctx, CallerFrom(ctx, p.Profile), &p.CreateSystemAccountRequest)
+			return svc.CreateSystemAccount(ctx, p.caller(ctx), &p.CreateSystemAccountRequest)
 		}),
 	}
 }

@@ -9,6 +9,7 @@ set -euo pipefail
 packages=(
   socat            # NDJSON tests from a shell
   jq               # the benchmark's reference, and the demo
+  curl             # the kongctl golden cases' setup scripts (e2e/golden_test.go)
   util-linux       # setpriv: run a client as another user
   systemd          # systemd-analyze verify on the user units (installs without booting systemd)
   dbus-daemon dbus-bin gnome-keyring libsecret-tools   # a real Secret Service

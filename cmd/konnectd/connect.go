@@ -23,10 +23,12 @@ import (
 // clientOptions are the flags every client command shares: where the
 // daemon is and whether to start one.
 type clientOptions struct {
-	socket     string
-	noStart    bool
-	profile    string
-	timeout    time.Duration
+	socket  string
+	noStart bool
+	profile string
+	timeout time.Duration
+	// configFile is the caller's config file (--config-file or
+	// KONGCTL_CONFIG_FILE); a daemon this client starts serves it.
 	configFile string
 }
 
@@ -35,7 +37,11 @@ func (o *clientOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.socket, "socket", "", "daemon socket (default: $KONNECTD_SOCKET or the per-user runtime directory)")
 	f.BoolVar(&o.noStart, "no-start", false, "fail instead of starting a daemon when none is running")
 	f.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up on the request after this long")
-	f.StringVar(&o.configFile, "config-file", "", "Path to the configuration file to load.")
+	// kongctl-shaped commands define --config-file with their inherited
+	// flags (and hand it over in prepare); the others get it here.
+	if f.Lookup("config-file") == nil {
+		f.StringVar(&o.configFile, "config-file", "", "Path to the configuration file to load.")
+	}
 }
 
 func (o *clientOptions) socketPath() string {
@@ -87,7 +93,7 @@ func connect(ctx context.Context, o *clientOptions, onNotify rpc.NotificationHan
 		return nil, err
 	}
 	logPath := filepath.Join(filepath.Dir(path), "konnectd.log")
-	if err := spawnDaemon(path, logPath); err != nil {
+	if err := spawnDaemon(path, logPath, o.configFile); err != nil {
 		return nil, err
 	}
 	deadline := time.Now().Add(startWait)
@@ -126,7 +132,7 @@ func dialError(path string, err error) error {
 
 // spawnDaemon starts "konnectd serve" detached from this process: its own
 // session, no terminal, logs to logPath.
-func spawnDaemon(socket, logPath string) error {
+func spawnDaemon(socket, logPath, configFile string) error {
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("find the konnectd binary to start a daemon: %w", err)
@@ -142,6 +148,9 @@ func spawnDaemon(socket, logPath string) error {
 	// The daemon must not inherit the caller's credentials: requests carry
 	// the caller's KONGCTL_* variables explicitly.
 	cmd.Env = scrubEnv(os.Environ())
+	if configFile != "" {
+		cmd.Env = append(cmd.Env, "KONGCTL_CONFIG_FILE="+configFile)
+	}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start konnectd daemon: %w", err)
 	}

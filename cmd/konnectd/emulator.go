@@ -35,7 +35,8 @@ It prints two lines on stdout and then serves until SIGINT or SIGTERM:
 
 The default organization holds the three users of Konnect's filtering doc.
 --seed FILE loads another (JSON: organization, users, teams,
-system_accounts, roles keyed "user:<id>"/"team:<id>"/"system-account:<id>").`,
+system_accounts, roles keyed "user:<id>"/"team:<id>"/"system-account:<id>",
+system_account_teams: account id → team ids).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			emu, err := emulator.New(emulator.Options{Users: users, SeedFile: seedFile, Strict: strict})

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/konnectd/konnectd/internal/redact"
 	"github.com/konnectd/konnectd/jq"
@@ -54,15 +55,30 @@ func run(args []string) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(os.Stderr, "Error:", redact.String(ee.err.Error()))
+			printError(ee.err.Error())
 		}
 		return ee.code
 	}
 	// Flag errors quote the value they reject, and a token pasted into the
 	// wrong flag (-o kpat_…) must not be echoed to a terminal or a CI log.
-	fmt.Fprintln(os.Stderr, "Error:", redact.String(err.Error()))
+	printError(err.Error())
+	var fe *flagError
+	if errors.As(err, &fe) {
+		return fe.code
+	}
 	if isFlagError(err) {
 		return 2
 	}
 	return 1
+}
+
+// printError is kongctl's "Error: <message>" on stderr; several errors
+// joined (each a "- Error: …" line) print as they are, as kongctl's do.
+func printError(msg string) {
+	msg = redact.String(msg)
+	if strings.HasPrefix(msg, "- Error: ") {
+		fmt.Fprintln(os.Stderr, msg)
+		return
+	}
+	fmt.Fprintln(os.Stderr, "Error:", msg)
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/konnectd/konnectd/internal/cli/token"
 )
 
 func newRootCmd() *cobra.Command {
@@ -21,7 +23,7 @@ talk to the running daemon and start one when none runs.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &flagError{err: err, cmd: c.CommandPath()}
+		return &flagError{err: err, cmd: c.CommandPath(), code: usageCode(c)}
 	})
 	// Each subcommand lives in its own file and is added here, so this list
 	// is the table of contents of the CLI.
@@ -31,7 +33,7 @@ talk to the running daemon and start one when none runs.`,
 		newExecCmd(),
 		newEnvCmd(),
 		newWatchCmd(),
-		newGetCmd(newGetTokenCmd("pat"), newGetTokenCmd("spat"), newGetStoredCmd()),
+		newGetCmd(token.NewGetCmd(factory, "pat"), token.NewGetCmd(factory, "spat"), newGetStoredCmd()),
 		newEmulatorCmd(),
 		newVersionCmd(),
 		newMCPCmd(),
@@ -81,8 +83,9 @@ func strictCompletion(root *cobra.Command) {
 
 // flagError is a usage mistake detected by the flag parser.
 type flagError struct {
-	err error
-	cmd string
+	err  error
+	cmd  string
+	code int
 }
 
 func (e *flagError) Error() string {

@@ -47,12 +47,14 @@ type Emulator struct {
 	teams    []*team
 	accounts []*systemAccount
 	roles    map[string][]assignedRole
-	pats     map[string][]*pat  // by user id
-	spats    map[string][]*spat // by account id
-	tokens   map[string]principal
-	created  []CreatedToken
-	counts   map[string]int
-	admin    string
+	// accountTeams: system account id → the ids of its teams.
+	accountTeams map[string][]string
+	pats         map[string][]*pat  // by user id
+	spats        map[string][]*spat // by account id
+	tokens       map[string]principal
+	created      []CreatedToken
+	counts       map[string]int
+	admin        string
 
 	controlPlanes []*controlPlane
 	log           []LoggedRequest
@@ -106,7 +108,7 @@ func New(o Options) (*Emulator, error) {
 	}
 	s.grow(o.Users)
 	e := &Emulator{
-		now: o.Now, org: s.Organization, roles: s.Roles,
+		now: o.Now, org: s.Organization, roles: s.Roles, accountTeams: s.SystemAccountTeams,
 		pats: map[string][]*pat{}, spats: map[string][]*spat{}, tokens: map[string]principal{},
 		counts: map[string]int{},
 	}

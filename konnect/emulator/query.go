@@ -19,6 +19,7 @@ var filterRules = map[string]filterRule{
 	"get-system-accounts": {"description": {"contains", "eq"}, "konnect_managed": {"eq"},
 		"name": {"contains", "eq"}},
 	"get-system-account-id-access-tokens":          {"name": {"contains", "eq"}},
+	"get-system-accounts-accountId-teams":          {"name": {"contains", "eq"}},
 	"list-user-roles":                              {"entity_id": {"eq"}, "entity_type_name": {"eq"}, "role_name": {"eq"}},
 	"list-team-roles":                              {"entity_type_name": {"eq"}, "role_name": {"eq"}},
 	"get-system-accounts-accountId-assigned-roles": {"entity_id": {"eq"}, "entity_type_name": {"eq"}, "role_name": {"eq"}},

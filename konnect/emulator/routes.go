@@ -27,6 +27,7 @@ var routeTable = []route{
 	{"GET /v3/system-accounts", "get-system-accounts", true, (*Emulator).listAccounts},
 	{"POST /v3/system-accounts", "post-system-accounts", true, (*Emulator).createAccount},
 	{"GET /v3/system-accounts/{accountId}", "get-system-accounts-id", true, (*Emulator).getAccount},
+	{"GET /v3/system-accounts/{accountId}/teams", "get-system-accounts-accountId-teams", true, (*Emulator).listAccountTeams},
 	{"GET /v3/system-accounts/{accountId}/assigned-roles", "get-system-accounts-accountId-assigned-roles", true,
 		listRoles("system-account", "accountId", "get-system-accounts-accountId-assigned-roles")},
 	{"GET /v3/users/{userId}/access-tokens", "list-users-personal-access-tokens", false, (*Emulator).listPATs},
