@@ -51,12 +51,13 @@ func TestLoginFromDevNullIsNoToken(t *testing.T) {
 	}
 }
 
-// TestUsageErrorsAndVersion: cobra's own checks end as konnectd's usage
-// errors (exit 2, a message naming the flags or the shell), and --version
-// is "konnectd version".
+// TestUsageErrorsAndVersion: cobra's own checks end as usage errors with a
+// message naming the flags or the shell (exit 1 on kongctl's create, as
+// kongctl; 2 on konnectd's own completion), and --version is "konnectd
+// version".
 func TestUsageErrorsAndVersion(t *testing.T) {
 	clash := run(t, "", nil, "create", "pat", "--name", "x", "--expires-in", "1d", "--store", "a", "--store-as-profile", "b")
-	if clash.code != 2 || !strings.Contains(clash.stderr, "--store and --store-as-profile cannot be used together") ||
+	if clash.code != 1 || !strings.Contains(clash.stderr, "--store and --store-as-profile cannot be used together") ||
 		!strings.Contains(clash.stderr, "Run 'konnectd create pat --help' for usage") || strings.Contains(clash.stderr, "group") {
 		t.Errorf("--store with --store-as-profile: %s", clash)
 	}
@@ -74,15 +75,20 @@ func TestUsageErrorsAndVersion(t *testing.T) {
 }
 
 // TestRawWithoutJQFollowsKongctl: -r without --jq is refused by every
-// command (kongctl's "--jq-raw-output requires --jq"), except create,
-// where kongctl ignores it and konnectd, a drop-in, does the same.
+// command (kongctl's "--jq-raw-output requires --jq", exit 1 on kongctl's
+// commands, 2 on konnectd's call), except create, where kongctl ignores
+// it and konnectd, a drop-in, does the same.
 func TestRawWithoutJQFollowsKongctl(t *testing.T) {
 	w := newWorld(t, worldOptions{})
 	w.login("default")
 	for _, args := range [][]string{
 		{"get", "pats", "-r"}, {"get", "me", "-r"}, {"get", "users", "-r"}, {"call", "daemon/status", "-r"},
 	} {
-		if r := w.cli("", nil, args...); r.code != 2 || !strings.Contains(r.stderr, "--jq-raw-output requires --jq") {
+		want := 1
+		if args[0] == "call" {
+			want = 2
+		}
+		if r := w.cli("", nil, args...); r.code != want || !strings.Contains(r.stderr, "--jq-raw-output requires --jq") {
 			t.Errorf("%v: %s", args, r)
 		}
 	}
@@ -104,7 +110,7 @@ func TestFilterValueOfTheWrongType(t *testing.T) {
 		{`{"email":{"contains":5}}`, "email.contains", "takes a string"},
 	} {
 		r := w.cli("", nil, "get", "users", "--filter", c.filter)
-		if r.code != 2 || !strings.Contains(r.stderr, c.field) || !strings.Contains(r.stderr, c.want) || strings.Contains(r.stdout, "No resources found") {
+		if r.code != 1 || !strings.Contains(r.stderr, c.field) || !strings.Contains(r.stderr, c.want) || strings.Contains(r.stdout, "No resources found") {
 			t.Errorf("--filter %s: %s", c.filter, r)
 		}
 	}
