@@ -1,26 +1,32 @@
 // extension.ts: the Konnect extension's entry point. It wires the daemon
-// connection, the output channel, the status bar and the commands; every
-// Konnect rule lives in konnectd, not here.
+// connection, the output channel, the status bar, the context keys that
+// `when` clauses read, and the commands; every Konnect rule lives in
+// konnectd, not here.
 import * as vscode from 'vscode';
 import { Daemon, errorText, type DaemonSettings } from './daemon';
 import { describe } from './errors';
 import { redact } from './redact';
 import { Log } from './log';
 import { StatusBar } from './statusBar';
-import { ProgressRouter, guard } from './ui';
-import { profileParam, type Ctx } from './context';
+import { ProgressRouter, guard, showError } from './ui';
+import { chooseProfile, profileParam, useWorkspaceState, type Ctx } from './context';
 import type { AuthStatus, ProfileList, Progress } from './types';
 import { signIn, signOut, switchProfile, whoAmI } from './commands/auth';
-import { createPersonalToken, createSystemAccountToken, rotateToken } from './commands/tokens';
+import { createPersonalToken, createSystemAccountToken, deleteToken, rotateToken } from './commands/tokens';
 import { find } from './commands/identity';
-import { runJq } from './commands/jq';
+import { runJq, stopFollowing } from './commands/jq';
 import { ApiDocuments, openApiPath, scheme as apiScheme } from './commands/api';
+import { KonnectDocuments } from './documents';
+import { rescue } from './rescue';
+import { clearTerminalEnv } from './secrets';
 
 /** The extension's API: what tests (and other extensions) may inspect. Never a secret. */
 export interface Api {
   daemon: Daemon;
   log: Log;
   status: StatusBar;
+  /** the context keys last set (konnect.daemonReady, konnect.signedIn, …) */
+  contextKeys: Record<string, unknown>;
 }
 
 function readSettings(version: string): DaemonSettings {
@@ -40,12 +46,25 @@ export function activate(context: vscode.ExtensionContext): Api {
   const log = new Log();
   const status = new StatusBar();
   const progress = new ProgressRouter();
+  const contextKeys: Record<string, unknown> = {};
+  const setKey = (key: string, value: unknown) => {
+    if (contextKeys[key] === value) return;
+    contextKeys[key] = value;
+    void vscode.commands.executeCommand('setContext', key, value);
+  };
+  setKey('konnect.daemonReady', false);
+  setKey('konnect.signedIn', false);
+  setKey('konnect.hasCredential', false);
+  useWorkspaceState(context.workspaceState);
+  const listeners: ((st: AuthStatus | undefined) => void)[] = [];
+
   let lastDown: string | undefined;
   const daemon = new Daemon(readSettings(version), {
     log: (level, msg) => log[level](msg),
     stderr: (text) => log.daemon(text),
     state: (state, detail) => {
       status.showDaemon(state, detail);
+      setKey('konnect.daemonReady', state === 'ready');
       // A daemon that keeps failing to restart for the same reason says so
       // once, not at every backoff step.
       if (state === 'down' && detail !== lastDown) {
@@ -54,7 +73,10 @@ export function activate(context: vscode.ExtensionContext): Api {
           (c) => c && log.show(),
         );
       }
-      if (state === 'failed') status.showError(`Konnect: ${redact(detail ?? 'konnectd did not start')}`);
+      if (state === 'failed') {
+        setKey('konnect.signedIn', false);
+        status.showError(`Konnect: ${redact(detail ?? 'konnectd did not start')}`);
+      }
       if (state === 'ready') {
         lastDown = undefined;
         void refresh();
@@ -64,11 +86,17 @@ export function activate(context: vscode.ExtensionContext): Api {
 
   async function refresh(): Promise<void> {
     try {
-      status.showStatus(await daemon.request<AuthStatus>('auth/status', profileParam()));
+      const st = await daemon.request<AuthStatus>('auth/status', profileParam());
+      status.showStatus(st);
+      setKey('konnect.signedIn', st.authenticated);
+      setKey('konnect.hasCredential', st.source === 'keychain');
+      listeners.forEach((l) => l(st));
     } catch (err) {
       const u = describe(err, 'Konnect status');
       log.warn(u.message);
       status.showError(u.message);
+      setKey('konnect.signedIn', false);
+      listeners.forEach((l) => l(undefined));
     }
   }
 
@@ -78,21 +106,41 @@ export function activate(context: vscode.ExtensionContext): Api {
   });
   daemon.onNotification('$/progress', (p: Progress) => progress.dispatch(p));
 
-  const ctx: Ctx = { daemon, log, progress, refresh };
+  const ctx: Ctx = { daemon, log, progress, refresh, ext: context };
   const apiDocs = new ApiDocuments(ctx);
-  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(apiScheme, apiDocs));
+  const docs = new KonnectDocuments(apiDocs);
+  context.subscriptions.push(docs, vscode.workspace.registerTextDocumentContentProvider(apiScheme, docs));
+  const saved = (err: unknown, what: string) => rescue(ctx, err, what);
   const commands: Record<string, (...args: any[]) => Promise<unknown>> = {
     'konnect.signIn': guard(log, 'Sign in', (a?) => signIn(ctx, a)),
     'konnect.signOut': guard(log, 'Sign out', (a?) => signOut(ctx, a)),
     'konnect.switchProfile': guard(log, 'Switch profile', (a?) => switchProfile(ctx, a)),
     'konnect.whoAmI': guard(log, 'Who am I', () => whoAmI(ctx)),
-    'konnect.createPersonalToken': guard(log, 'Create personal access token', (a?) => createPersonalToken(ctx, a)),
-    'konnect.createSystemAccountToken': guard(log, 'Create system account token', (a?) => createSystemAccountToken(ctx, a)),
-    'konnect.rotateToken': guard(log, 'Rotate token', (a?) => rotateToken(ctx, a)),
-    'konnect.findUsers': guard(log, 'Find users', (a?) => find(ctx, 'users', a)),
-    'konnect.findTeams': guard(log, 'Find teams', (a?) => find(ctx, 'teams', a)),
-    'konnect.runJq': guard(log, 'Run jq', (a?) => runJq(ctx, a)),
-    'konnect.openApiPath': guard(log, 'Open API path', (a?) => openApiPath(ctx, apiDocs, a)),
+    'konnect.createPersonalToken': guard(log, 'Create personal access token', (a?) => createPersonalToken(ctx, a), saved),
+    'konnect.createSystemAccountToken': guard(log, 'Create system account token', (a?) => createSystemAccountToken(ctx, a), saved),
+    'konnect.rotateToken': guard(log, 'Rotate token', (a?) => rotateToken(ctx, a), saved),
+    'konnect.deleteToken': guard(log, 'Delete token', (a?) => deleteToken(ctx, a)),
+    'konnect.findUsers': guard(log, 'Find users', (a?) => find(ctx, docs, 'users', a)),
+    'konnect.findTeams': guard(log, 'Find teams', (a?) => find(ctx, docs, 'teams', a)),
+    'konnect.runJq': guard(log, 'Run jq', (a?) => runJq(ctx, docs, a)),
+    'konnect.runJqFollow': guard(log, 'Run jq', (a?) => runJq(ctx, docs, { ...a, follow: true })),
+    'konnect.openApiPath': guard(log, 'Open API path', (a?) => openApiPath(ctx, apiDocs, a, (u) => docs.refresh(u))),
+    'konnect.refreshDocument': guard(log, 'Refresh', async (u?: vscode.Uri) => {
+      const uri = u ?? vscode.window.activeTextEditor?.document.uri;
+      if (!uri) throw new Error('open a Konnect result first');
+      await docs.refresh(uri);
+      return { document: uri.toString() };
+    }),
+    'konnect.clearTerminalToken': guard(log, 'Remove token from terminals', async () => {
+      const had = clearTerminalEnv(context);
+      setKey('konnect.terminalToken', false);
+      void vscode.window.showInformationMessage(
+        had
+          ? 'Konnect: KONNECT_TOKEN is no longer set in new terminals. Close the terminals that have it to drop it there too.'
+          : 'Konnect: no token was set for new terminals.',
+      );
+      return { removed: had };
+    }),
     'konnect.showLog': async () => log.show(),
     'konnect.restartDaemon': guard(log, 'Restart konnectd', () => daemon.restart('asked from the command palette')),
   };
@@ -104,11 +152,13 @@ export function activate(context: vscode.ExtensionContext): Api {
     log,
     status,
     { dispose: () => daemon.dispose() },
+    { dispose: () => stopFollowing() },
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (['path', 'connection', 'socketPath', 'args', 'env'].some((k) => e.affectsConfiguration(`konnectd.${k}`))) {
         daemon.reconfigure(readSettings(version)).catch((err) => log.error(`restart failed: ${errorText(err)}`));
       } else if (e.affectsConfiguration('konnectd.profile')) {
-        void refresh();
+        // An edited setting is the newest choice: it beats Switch Profile's.
+        void chooseProfile(undefined).then(() => refresh());
       }
     }),
   );
@@ -117,15 +167,11 @@ export function activate(context: vscode.ExtensionContext): Api {
   // shown once with what to do, and the next command tries again.
   daemon.connection().catch((err) => {
     const u = describe(err, 'Konnect');
-    log.error(u.message);
     status.showError(u.message);
-    void vscode.window.showErrorMessage(u.message, 'Open Settings', 'Show Log').then((c) => {
-      if (c === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'konnectd.');
-      if (c === 'Show Log') log.show();
-    });
+    showError(log, u);
   });
 
-  return { daemon, log, status };
+  return { daemon, log, status, contextKeys };
 }
 
 export function deactivate(): void {

@@ -19,7 +19,7 @@ before(async () => {
   ui.settings['konnectd.path'] = path.join(world.dir, 'no-such-konnectd');
   ui.settings['konnectd.args'] = world.daemonArgs;
   const ext = require(path.resolve(__dirname, '../../dist/extension.js'));
-  api = ext.activate({ subscriptions, extension: { packageJSON: { version: '0.0.0-test' } } });
+  api = ext.activate(vscode.testContext(subscriptions));
 });
 
 after(() => {
@@ -37,6 +37,9 @@ test('a konnectd.path that does not exist: the message says to install konnectd 
   // A command run meanwhile says the same, instead of hanging.
   const res = await vscode.commands.executeCommand('konnect.whoAmI');
   assert.match(res.error, /install konnectd or set "konnectd\.path"/);
+  // …with a button that fixes it, not only "Show Log".
+  assert.deepEqual(ui.messages.at(-1).items, ['Open Settings', 'Show Log']);
+  assert.equal(ui.context['konnect.daemonReady'], false, 'the palette hides what cannot work');
   assert.match(api.status.item.tooltip, /konnectd\.path/, 'the status bar does not spin forever');
 });
 
