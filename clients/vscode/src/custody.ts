@@ -16,13 +16,13 @@ export interface Custody {
   unknownId: boolean;
 }
 
-export async function custody(ctx: Ctx): Promise<Custody> {
+export async function custody(ctx: Ctx, profile: { profile?: string } = profileParam()): Promise<Custody> {
   const [list, status] = await Promise.all([
     ctx.daemon.request<Listing<StoredEntry>>('keychain/list', {}).catch((err) => {
       ctx.log.warn(`keychain/list: ${String((err as Error)?.message ?? err)}`);
       return { data: [] as StoredEntry[] };
     }),
-    ctx.daemon.request<AuthStatus>('auth/status', profileParam()),
+    ctx.daemon.request<AuthStatus>('auth/status', profile),
   ]);
   const byToken = new Map<string, string[]>();
   for (const e of list.data ?? []) {

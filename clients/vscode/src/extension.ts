@@ -19,6 +19,7 @@ import { ApiDocuments, openApiPath, scheme as apiScheme } from './commands/api';
 import { KonnectDocuments } from './documents';
 import { rescue } from './rescue';
 import { clearTerminalEnv } from './secrets';
+import { KonnectTree, idOf, viewId, type Node } from './tree';
 
 /** The extension's API: what tests (and other extensions) may inspect. Never a secret. */
 export interface Api {
@@ -27,6 +28,8 @@ export interface Api {
   status: StatusBar;
   /** the context keys last set (konnect.daemonReady, konnect.signedIn, …) */
   contextKeys: Record<string, unknown>;
+  /** the Konnect view's data provider */
+  tree: KonnectTree;
 }
 
 function readSettings(version: string): DaemonSettings {
@@ -111,6 +114,13 @@ export function activate(context: vscode.ExtensionContext): Api {
   const docs = new KonnectDocuments(apiDocs);
   context.subscriptions.push(docs, vscode.workspace.registerTextDocumentContentProvider(apiScheme, docs));
   const saved = (err: unknown, what: string) => rescue(ctx, err, what);
+  const tree = new KonnectTree(ctx);
+  listeners.push(() => tree.refresh());
+  context.subscriptions.push(tree, vscode.window.createTreeView(viewId, { treeDataProvider: tree, showCollapseAll: true }));
+  const tokenArgs = (n: Node) =>
+    n.kind === 'token'
+      ? { profile: n.profile, kind: n.token.type, id: n.token.id, ...(n.token.system_account_id ? { systemAccountId: n.token.system_account_id } : {}) }
+      : undefined;
   const commands: Record<string, (...args: any[]) => Promise<unknown>> = {
     'konnect.signIn': guard(log, 'Sign in', (a?) => signIn(ctx, a)),
     'konnect.signOut': guard(log, 'Sign out', (a?) => signOut(ctx, a)),
@@ -141,6 +151,26 @@ export function activate(context: vscode.ExtensionContext): Api {
       );
       return { removed: had };
     }),
+    // The Konnect view's inline and context actions; each gets the node.
+    'konnect.view.refresh': async () => tree.refresh(),
+    'konnect.view.loadMore': async (n: Node) => tree.loadMore(n.profile),
+    'konnect.view.copyId': guard(log, 'Copy id', async (n: Node) => {
+      const id = idOf(n);
+      if (!id) throw new Error('this item has no Konnect id');
+      await vscode.env.clipboard.writeText(id);
+      void vscode.window.showInformationMessage(`Konnect: copied the id ${id}.`);
+      return { id };
+    }),
+    'konnect.view.rotate': guard(log, 'Rotate token', (n: Node, a?: object) => rotateToken(ctx, { ...tokenArgs(n), ...a }), saved),
+    'konnect.view.delete': guard(log, 'Delete token', (n: Node, a?: object) => deleteToken(ctx, { ...tokenArgs(n), ...a })),
+    'konnect.view.createToken': guard(log, 'Create token', (n: Node, a?: object) =>
+      n.kind === 'account'
+        ? createSystemAccountToken(ctx, { profile: n.profile, systemAccountId: n.account.id, ...a })
+        : createPersonalToken(ctx, { profile: n.profile, ...a }),
+    saved),
+    'konnect.view.find': guard(log, 'Find', (n: Node, a?: object) =>
+      find(ctx, docs, n.kind === 'group' && n.group === 'teams' ? 'teams' : 'users', { profile: n.profile, ...a }),
+    ),
     'konnect.showLog': async () => log.show(),
     'konnect.restartDaemon': guard(log, 'Restart konnectd', () => daemon.restart('asked from the command palette')),
   };
@@ -171,7 +201,7 @@ export function activate(context: vscode.ExtensionContext): Api {
     showError(log, u);
   });
 
-  return { daemon, log, status, contextKeys };
+  return { daemon, log, status, contextKeys, tree };
 }
 
 export function deactivate(): void {

@@ -16,6 +16,8 @@ import type { Listing, Team, User } from '../types';
 import { need } from '../ui';
 
 export interface FindArgs {
+  /** the profile to search (the Konnect view's); default: the one in use */
+  profile?: string;
   filter?: string;
   limit?: number;
   /** false skips the quick pick (tests, automation) */
@@ -49,7 +51,7 @@ export function matchWord<T extends Record<string, unknown>>(kind: Kind, list: T
 
 type Rec = User & Team & Record<string, unknown>;
 
-async function load(ctx: Ctx, kind: Kind, raw: string, limit?: number): Promise<Listing<Rec>> {
+async function load(ctx: Ctx, kind: Kind, raw: string, limit?: number, profile?: string): Promise<Listing<Rec>> {
   const s = spec[kind];
   const filter = isFilter(raw) ? raw.trim() : '';
   const list = await vscode.window.withProgress(
@@ -70,7 +72,7 @@ async function load(ctx: Ctx, kind: Kind, raw: string, limit?: number): Promise<
       try {
         return await ctx.daemon.request<Listing<Rec>>(
           s.method,
-          { ...profileParam(), ...(filter ? { filter } : {}), ...(limit && filter ? { limit } : {}) },
+          { ...(profile ? { profile } : profileParam()), ...(filter ? { filter } : {}), ...(limit && filter ? { limit } : {}) },
           cts.token,
         );
       } finally {
@@ -98,10 +100,10 @@ export async function find(ctx: Ctx, docs: KonnectDocuments, kind: Kind, args: F
     );
   const q = raw.trim();
   const title = q === '' ? `all ${kind}` : isFilter(q) ? `${kind} ${q}` : `${kind} matching "${q}"`;
-  const uri = resultUri('find', title, new URLSearchParams({ q, ...(args.limit ? { limit: String(args.limit) } : {}) }).toString());
+  const uri = resultUri('find', title, new URLSearchParams({ q, ...(args.limit ? { limit: String(args.limit) } : {}), ...(args.profile ? { profile: args.profile } : {}) }).toString());
   const render = (l: Listing<Rec>) => JSON.stringify(l.data, null, 2) + '\n';
-  const list = await load(ctx, kind, q, args.limit);
-  const doc = await docs.show(uri, render(list), async () => render(await load(ctx, kind, q, args.limit)), 'json');
+  const list = await load(ctx, kind, q, args.limit, args.profile);
+  const doc = await docs.show(uri, render(list), async () => render(await load(ctx, kind, q, args.limit, args.profile)), 'json');
   ctx.log.info(`found ${count(list.data.length, kind)}${q ? ' for ' + q : ''}`);
   if (args.pick !== false && list.data.length > 0) {
     const chosen = await vscode.window.showQuickPick(

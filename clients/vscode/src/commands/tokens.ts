@@ -7,6 +7,11 @@
 // every operation, whether it worked or not.
 import * as vscode from 'vscode';
 import { profileParam, type Ctx } from '../context';
+
+/** pp is the request's profile: the one the command was given (the Konnect view's), else the chosen one. */
+function pp(args: { profile?: string }): { profile?: string } {
+  return args.profile ? { profile: args.profile } : profileParam();
+}
 import { custody, mark, type Custody } from '../custody';
 import { PRESETS, validateExpiresIn } from '../expiry';
 import type { Listing, RotateResult, SystemAccount, TokenCreated, TokenInfo } from '../types';
@@ -14,6 +19,7 @@ import { need } from '../ui';
 import { chooseDelivery, deliver, storeParam, tokenLabel, type Delivered } from './deliver';
 
 export interface CreateArgs {
+  profile?: string;
   name?: string;
   expiresIn?: string;
   deliver?: string;
@@ -71,7 +77,7 @@ export async function createPersonalToken(ctx: Ctx, args: CreateArgs = {}): Prom
       { location: vscode.ProgressLocation.Notification, title: `Konnect: creating token "${name}"…` },
       () =>
         ctx.daemon.request<TokenCreated>('token/createPersonal', {
-          ...profileParam(),
+          ...pp(args),
           name,
           expiresIn,
           ...storeParam(how, name),
@@ -81,8 +87,8 @@ export async function createPersonalToken(ctx: Ctx, args: CreateArgs = {}): Prom
   });
 }
 
-export async function pickSystemAccount(ctx: Ctx, title: string): Promise<SystemAccount> {
-  const list = await ctx.daemon.request<Listing<SystemAccount>>('identity/listSystemAccounts', { ...profileParam() });
+export async function pickSystemAccount(ctx: Ctx, title: string, profile: { profile?: string } = profileParam()): Promise<SystemAccount> {
+  const list = await ctx.daemon.request<Listing<SystemAccount>>('identity/listSystemAccounts', { ...profile });
   if (list.data.length === 0) throw new Error('this organization has no system accounts; create one in Konnect first');
   return need(
     await vscode.window.showQuickPick(
@@ -98,7 +104,7 @@ export async function createSystemAccountToken(ctx: Ctx, args: CreateArgs = {}):
   if (args.systemAccountId || args.systemAccountName) {
     ref = { systemAccountId: args.systemAccountId, systemAccountName: args.systemAccountName };
   } else {
-    ref = { systemAccountId: (await pickSystemAccount(ctx, title)).id };
+    ref = { systemAccountId: (await pickSystemAccount(ctx, title, pp(args))).id };
   }
   const name = await askName(title, args.name);
   const expiresIn = await askExpiry(title, args.expiresIn);
@@ -108,7 +114,7 @@ export async function createSystemAccountToken(ctx: Ctx, args: CreateArgs = {}):
       { location: vscode.ProgressLocation.Notification, title: `Konnect: creating system account token "${name}"…` },
       () =>
         ctx.daemon.request<TokenCreated>('token/createSystemAccount', {
-          ...profileParam(),
+          ...pp(args),
           ...ref,
           name,
           expiresIn,
@@ -120,6 +126,7 @@ export async function createSystemAccountToken(ctx: Ctx, args: CreateArgs = {}):
 }
 
 export interface TokenRef {
+  profile?: string;
   kind?: 'pat' | 'spat';
   id?: string;
   systemAccountId?: string;
@@ -147,13 +154,13 @@ async function pickToken(ctx: Ctx, title: string, args: TokenRef): Promise<Picke
       ),
     ).tokenKind;
   const owner: Record<string, string> = { kind };
-  if (kind === 'spat') owner.systemAccountId = args.systemAccountId ?? (await pickSystemAccount(ctx, title)).id ?? '';
-  const c = await custody(ctx);
+  if (kind === 'spat') owner.systemAccountId = args.systemAccountId ?? (await pickSystemAccount(ctx, title, pp(args))).id ?? '';
+  const c = await custody(ctx, pp(args));
   if (args.id) {
-    const one = await ctx.daemon.request<TokenInfo>('token/list', { ...profileParam(), ...owner, id: args.id });
+    const one = await ctx.daemon.request<TokenInfo>('token/list', { ...pp(args), ...owner, id: args.id });
     return { kind, owner, token: one, custody: c };
   }
-  const list = await ctx.daemon.request<Listing<TokenInfo>>('token/list', { ...profileParam(), ...owner });
+  const list = await ctx.daemon.request<Listing<TokenInfo>>('token/list', { ...pp(args), ...owner });
   if (list.data.length === 0) throw new Error(`there is no ${kind === 'pat' ? 'personal access token' : 'token of this system account'}`);
   const items = list.data.map((t) => {
     const m = mark(c, t);
@@ -235,7 +242,7 @@ export async function rotateToken(ctx: Ctx, args: RotateArgs = {}): Promise<Deli
   return afterwards(ctx, async () => {
     const res = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Konnect: rotating ${label}…` },
-      () => ctx.daemon.request<RotateResult>('token/rotate', { ...profileParam(), ...owner, id: old.id, expiresIn, ...store }),
+      () => ctx.daemon.request<RotateResult>('token/rotate', { ...pp(args), ...owner, id: old.id, expiresIn, ...store }),
     );
     ctx.log.info(`rotated token ${res.old.id}: the old one was ${res.oldAction}${credentialOf ? `; the new one is profile "${credentialOf}"'s credential` : ''}`);
     const d = await deliver(ctx, res.new, how);
@@ -257,7 +264,7 @@ export async function deleteToken(ctx: Ctx, args: DeleteArgs = {}): Promise<{ id
   await confirm(`Delete ${tokenLabel(t)}?`, detail, ['Delete'], args.confirm);
   return afterwards(ctx, async () => {
     const res = await ctx.daemon.request<{ id?: string; name?: string; forgot?: string[] }>('token/delete', {
-      ...profileParam(),
+      ...pp(args),
       ...owner,
       id: t.id,
       // The keychain entries that held it are dead weight now.

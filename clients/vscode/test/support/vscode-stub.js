@@ -91,6 +91,11 @@ class EventEmitter {
 }
 
 class ThemeColor { constructor(id) { this.id = id; } }
+class ThemeIcon { constructor(id, color) { this.id = id; this.color = color; } }
+class TreeItem { constructor(label, collapsibleState = 0) { this.label = label; this.collapsibleState = collapsibleState; } }
+const TreeItemCollapsibleState = { None: 0, Collapsed: 1, Expanded: 2 };
+/** the tree views the extension made: id → {provider} */
+const treeViews = new Map();
 
 const statusItems = [];
 const commands = new Map();
@@ -104,6 +109,15 @@ const window = {
       show() {},
       dispose() {},
     };
+  },
+  createTreeView(id, options) {
+    const view = { id, provider: options.treeDataProvider, visible: true, dispose() {}, reveal: async () => undefined };
+    treeViews.set(id, view);
+    return view;
+  },
+  registerTreeDataProvider(id, provider) {
+    treeViews.set(id, { id, provider });
+    return { dispose() {} };
   },
   createStatusBarItem(id) {
     const item = { id, text: '', tooltip: '', show() {}, hide() {}, dispose() {} };
@@ -248,6 +262,10 @@ module.exports = {
   env: { clipboard: { writeText: async (t) => { ui.clipboard = t; }, readText: async () => ui.clipboard } },
   EventEmitter,
   ThemeColor,
+  ThemeIcon,
+  TreeItem,
+  TreeItemCollapsibleState,
+  treeViews,
   StatusBarAlignment: { Left: 1, Right: 2 },
   ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
   ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
