@@ -20,6 +20,7 @@ import { KonnectDocuments } from './documents';
 import { rescue } from './rescue';
 import { clearTerminalEnv } from './secrets';
 import { KonnectTree, idOf, viewId, type Node } from './tree';
+import { KonnectAuth, providerId } from './authProvider';
 
 /** The extension's API: what tests (and other extensions) may inspect. Never a secret. */
 export interface Api {
@@ -30,6 +31,8 @@ export interface Api {
   contextKeys: Record<string, unknown>;
   /** the Konnect view's data provider */
   tree: KonnectTree;
+  /** the "konnect" authentication provider */
+  auth: KonnectAuth;
 }
 
 function readSettings(version: string): DaemonSettings {
@@ -117,6 +120,16 @@ export function activate(context: vscode.ExtensionContext): Api {
   const tree = new KonnectTree(ctx);
   listeners.push(() => tree.refresh());
   context.subscriptions.push(tree, vscode.window.createTreeView(viewId, { treeDataProvider: tree, showCollapseAll: true }));
+  const auth = new KonnectAuth(
+    ctx,
+    async (profile) => vscode.commands.executeCommand('konnect.signIn', { profile }),
+    async (profile) => vscode.commands.executeCommand('konnect.signOut', { profile, confirm: true }),
+  );
+  listeners.push(() => void auth.statusChanged());
+  context.subscriptions.push(
+    auth,
+    vscode.authentication.registerAuthenticationProvider(providerId, 'Konnect', auth, { supportsMultipleAccounts: true }),
+  );
   const tokenArgs = (n: Node) =>
     n.kind === 'token'
       ? { profile: n.profile, kind: n.token.type, id: n.token.id, ...(n.token.system_account_id ? { systemAccountId: n.token.system_account_id } : {}) }
@@ -201,7 +214,7 @@ export function activate(context: vscode.ExtensionContext): Api {
     showError(log, u);
   });
 
-  return { daemon, log, status, contextKeys, tree };
+  return { daemon, log, status, contextKeys, tree, auth };
 }
 
 export function deactivate(): void {

@@ -241,8 +241,19 @@ function editDocument(doc, text) {
   docChange.fire({ document: doc, contentChanges: [{ text }] });
 }
 
+/** authentication providers the extension registered: id → {provider, label, options} */
+const authProviders = new Map();
+const authentication = {
+  registerAuthenticationProvider(id, label, provider, options) {
+    authProviders.set(id, { provider, label, options });
+    return { dispose: () => authProviders.delete(id) };
+  },
+};
+
 module.exports = {
   ui,
+  authentication,
+  authProviders,
   testContext,
   editDocument,
   statusItems,
