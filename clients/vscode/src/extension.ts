@@ -18,7 +18,7 @@ import { runJq, stopFollowing } from './commands/jq';
 import { ApiDocuments, openApiPath, scheme as apiScheme } from './commands/api';
 import { KonnectDocuments } from './documents';
 import { rescue } from './rescue';
-import { clearTerminalEnv } from './secrets';
+import { clearTerminalEnv, openExecTerminal } from './secrets';
 import { KonnectTree, idOf, viewId, type Node } from './tree';
 import { KonnectAuth, providerId } from './authProvider';
 
@@ -153,6 +153,12 @@ export function activate(context: vscode.ExtensionContext): Api {
       if (!uri) throw new Error('open a Konnect result first');
       await docs.refresh(uri);
       return { document: uri.toString() };
+    }),
+    'konnect.openTerminal': guard(log, 'Open terminal', async (a?: { profile?: string }) => {
+      const profile = a?.profile ?? profileParam().profile ?? (await daemon.request<ProfileList>('profile/list', {})).active;
+      const bin = vscode.workspace.getConfiguration('konnectd').get<string>('path', '').trim() || 'konnectd';
+      const term = openExecTerminal(bin, profile);
+      return { terminal: term.name, profile };
     }),
     'konnect.clearTerminalToken': guard(log, 'Remove token from terminals', async () => {
       const had = clearTerminalEnv(context);

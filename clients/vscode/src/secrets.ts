@@ -68,3 +68,23 @@ export function clearTerminalEnv(ext: vscode.ExtensionContext | undefined): bool
   c.delete(tokenVariable);
   return had;
 }
+
+/**
+ * openExecTerminal starts the user's shell under `konnectd exec -p
+ * PROFILE`, which takes the profile's credential from the daemon and
+ * sets it in the shell's environment (KONNECT_TOKEN, DECK_KONNECT_TOKEN,
+ * KONGCTL_<PROFILE>_KONNECT_PAT). The token never passes through VS Code.
+ * Limit: konnectd exec asks the shared daemon (its socket), which reads
+ * the same keychain but its own config file: with "--config-file" in
+ * konnectd.args, the profile must exist in the default config too.
+ */
+export function openExecTerminal(bin: string, profile: string): vscode.Terminal {
+  const shell = vscode.env.shell || process.env.SHELL || '/bin/sh';
+  const term = vscode.window.createTerminal({
+    name: `Konnect (${profile})`,
+    shellPath: bin,
+    shellArgs: ['exec', '-p', profile, '--', shell],
+  });
+  term.show();
+  return term;
+}

@@ -103,6 +103,16 @@ test('Sign In takes the PAT from a password box and shows the organization', asy
   assertNothingLeaked();
 });
 
+test('Open Terminal with Profile Credential runs the shell under konnectd exec; VS Code never holds the token', async () => {
+  const res = await run('konnect.openTerminal');
+  assert.equal(res.profile, 'default', JSON.stringify(res));
+  const t = ui.terminals.at(-1);
+  assert.equal(t.options.shellPath, konnectdBinary());
+  assert.deepEqual(t.options.shellArgs.slice(0, 4), ['exec', '-p', 'default', '--']);
+  assert.equal(t.env.KONNECT_TOKEN, undefined);
+  assert.equal(ui.terminalText.length, 0);
+});
+
 test('Who Am I names the user and organization', async () => {
   const res = await run('konnect.whoAmI');
   assert.ok(res.user?.email, JSON.stringify(res));
