@@ -1,6 +1,7 @@
 // context.ts: what every command needs, in one place.
 import * as vscode from 'vscode';
 import type { Daemon } from './daemon';
+import { setting } from './settings';
 import type { Log } from './log';
 import type { ProgressRouter } from './ui';
 
@@ -17,7 +18,7 @@ export interface Ctx {
 /**
  * The profile chosen with Switch Profile lives in the extension's
  * workspace state, so it never lands in the user's .vscode/settings.json.
- * The "konnectd.profile" setting is for users who want the choice
+ * The "konnect.profile" setting is for users who want the choice
  * committed; editing it clears the stored choice (the newest act wins).
  */
 const stateKey = 'konnect.profile';
@@ -38,6 +39,6 @@ export async function chooseProfile(p: string | undefined): Promise<void> {
 
 /** profileParam is the profile chosen (workspace state, else the setting), as a request param ({} = the daemon's active one). */
 export function profileParam(): { profile?: string } {
-  const p = chosenProfile() ?? vscode.workspace.getConfiguration('konnectd').get<string>('profile', '').trim();
+  const p = chosenProfile() ?? setting<string>('profile', '').trim();
   return p ? { profile: p } : {};
 }

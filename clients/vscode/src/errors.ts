@@ -37,7 +37,7 @@ export interface UserError {
 
 export const signIn: NextStep = { label: 'Sign In', command: 'konnect.signIn' };
 export const showLog: NextStep = { label: 'Show Log', command: 'konnect.showLog' };
-export const openSettings: NextStep = { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['konnectd.'] };
+export const openSettings: NextStep = { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['@ext:konnectd.konnectd-vscode'] };
 const switchProfile: NextStep = { label: 'Switch Profile', command: 'konnect.switchProfile' };
 
 /** Konnect's problem details, as the daemon passes them in data. */
@@ -115,7 +115,7 @@ export function describe(err: unknown, what: string): UserError {
   }
   const msg = redact(err instanceof Error ? err.message : String(err));
   // A daemon that cannot start: the fix is a setting.
-  if (/konnectd\.path|konnectd\.socketPath|cannot start the shared konnectd/.test(msg)) {
+  if (/konnect\.path|konnect\.socketPath|cannot start the shared konnectd/.test(msg)) {
     return { message: `${what}: ${msg}`, actions: [openSettings, showLog] };
   }
   return { message: `${what}: ${msg}`, actions: [showLog] };
@@ -175,7 +175,7 @@ function keychain(what: string, msg: string, d: Problem): UserError {
       return { message: `${what}: nothing is stored in the OS keychain for this.`, actions: [showLog], logDetail: msg };
   }
   return {
-    message: `${what}: the OS keychain is unavailable (${sentence(msg).replace(/\.$/, '')}). Unlock or start it, or add "--keychain=file" to the "konnectd.args" setting.`,
+    message: `${what}: the OS keychain is unavailable (${sentence(msg).replace(/\.$/, '')}). Unlock or start it, or add "--keychain=file" to the "konnect.args" setting.`,
     actions: [openSettings, showLog],
   };
 }

@@ -19,6 +19,7 @@ import { ApiDocuments, openApiPath, scheme as apiScheme } from './commands/api';
 import { KonnectDocuments } from './documents';
 import { rescue } from './rescue';
 import { clearTerminalEnv, openExecTerminal } from './secrets';
+import { affects, setting } from './settings';
 import { KonnectTree, idOf, viewId, type Node } from './tree';
 import { KonnectAuth, providerId } from './authProvider';
 
@@ -36,13 +37,12 @@ export interface Api {
 }
 
 function readSettings(version: string): DaemonSettings {
-  const c = vscode.workspace.getConfiguration('konnectd');
   return {
-    path: c.get<string>('path', ''),
-    connection: c.get<string>('connection', 'stdio') === 'socket' ? 'socket' : 'stdio',
-    socketPath: c.get<string>('socketPath', ''),
-    args: c.get<string[]>('args', []),
-    env: c.get<Record<string, string>>('env', {}),
+    path: setting<string>('path', ''),
+    connection: setting<string>('connection', 'stdio') === 'socket' ? 'socket' : 'stdio',
+    socketPath: setting<string>('socketPath', ''),
+    args: setting<string[]>('args', []),
+    env: setting<Record<string, string>>('env', {}),
     clientVersion: version,
   };
 }
@@ -156,7 +156,7 @@ export function activate(context: vscode.ExtensionContext): Api {
     }),
     'konnect.openTerminal': guard(log, 'Open terminal', async (a?: { profile?: string }) => {
       const profile = a?.profile ?? profileParam().profile ?? (await daemon.request<ProfileList>('profile/list', {})).active;
-      const bin = vscode.workspace.getConfiguration('konnectd').get<string>('path', '').trim() || 'konnectd';
+      const bin = setting<string>('path', '').trim() || 'konnectd';
       const term = openExecTerminal(bin, profile);
       return { terminal: term.name, profile };
     }),
@@ -203,9 +203,9 @@ export function activate(context: vscode.ExtensionContext): Api {
     { dispose: () => daemon.dispose() },
     { dispose: () => stopFollowing() },
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (['path', 'connection', 'socketPath', 'args', 'env'].some((k) => e.affectsConfiguration(`konnectd.${k}`))) {
+      if (['path', 'connection', 'socketPath', 'args', 'env'].some((k) => affects(e, k))) {
         daemon.reconfigure(readSettings(version)).catch((err) => log.error(`restart failed: ${errorText(err)}`));
-      } else if (e.affectsConfiguration('konnectd.profile')) {
+      } else if (affects(e, 'profile')) {
         // An edited setting is the newest choice: it beats Switch Profile's.
         void chooseProfile(undefined).then(() => refresh());
       }

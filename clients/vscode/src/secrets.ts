@@ -1,6 +1,6 @@
 // secrets.ts: the two places in VS Code a token value may go besides the
 // keychain. Neither types it anywhere or shows it:
-// - the clipboard, cleared after "konnectd.clipboardClearSeconds" if it
+// - the clipboard, cleared after "konnect.clipboardClearSeconds" if it
 //   still holds the token (a later copy by the user is left alone);
 // - the integrated terminal's environment (EnvironmentVariableCollection),
 //   scoped to the workspace folder, described, not persisted across
@@ -8,12 +8,13 @@
 //   New terminals get KONNECT_TOKEN; the value never reaches a shell's
 //   input line or its history.
 import * as vscode from 'vscode';
+import { setting } from './settings';
 
 let clearTimer: NodeJS.Timeout | undefined;
 
 /** clearAfterSeconds is the configured delay (0: never clear). */
 export function clearAfterSeconds(): number {
-  const n = Number(vscode.workspace.getConfiguration('konnectd').get<number>('clipboardClearSeconds', 45));
+  const n = Number(setting<number>('clipboardClearSeconds', 45));
   return Number.isFinite(n) && n > 0 ? n : 0;
 }
 
@@ -76,7 +77,7 @@ export function clearTerminalEnv(ext: vscode.ExtensionContext | undefined): bool
  * KONGCTL_<PROFILE>_KONNECT_PAT). The token never passes through VS Code.
  * Limit: konnectd exec asks the shared daemon (its socket), which reads
  * the same keychain but its own config file: with "--config-file" in
- * konnectd.args, the profile must exist in the default config too.
+ * konnect.args, the profile must exist in the default config too.
  */
 export function openExecTerminal(bin: string, profile: string): vscode.Terminal {
   const shell = vscode.env.shell || process.env.SHELL || '/bin/sh';

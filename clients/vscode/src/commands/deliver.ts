@@ -7,15 +7,16 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../context';
 import type { TokenCreated } from '../types';
 import { need } from '../ui';
+import { setting } from '../settings';
 import { copySecret, toTerminalEnv, tokenVariable } from '../secrets';
 
 export type Delivery = 'clipboard' | 'keychain' | 'terminal';
 const deliveries: Delivery[] = ['clipboard', 'keychain', 'terminal'];
 
-/** chooseDelivery asks unless the argument or the "konnectd.tokenDelivery" setting decides. */
+/** chooseDelivery asks unless the argument or the "konnect.tokenDelivery" setting decides. */
 export async function chooseDelivery(arg: string | undefined): Promise<Delivery> {
-  const setting = vscode.workspace.getConfiguration('konnectd').get<string>('tokenDelivery', 'ask');
-  const preset = arg ?? (setting === 'ask' ? undefined : setting);
+  const chosen = setting<string>('tokenDelivery', 'ask');
+  const preset = arg ?? (chosen === 'ask' ? undefined : chosen);
   if (preset !== undefined) {
     if (!deliveries.includes(preset as Delivery)) {
       throw new Error(`unknown token delivery "${preset}": use clipboard, keychain or terminal`);

@@ -120,9 +120,11 @@ async function apiTier() {
 async function uiTier() {
   const dir = fs.mkdtempSync(path.join(tmp, 'ui-'));
   const extensionsDir = path.join(dir, 'extensions');
+  // The UI tier uses the settings' current names (tier 2 the deprecated konnectd.* ones, which still count).
   const userDataDir = cs.userData(path.join(dir, 'user'), {
-    ...settings,
-    'konnectd.tokenDelivery': 'ask',
+    'konnect.path': settings['konnectd.path'],
+    'konnect.args': settings['konnectd.args'],
+    'konnect.tokenDelivery': 'ask',
     // The DOM renderer puts the terminal's text in the page, where the test reads it.
     'terminal.integrated.gpuAcceleration': 'off',
     'terminal.integrated.defaultProfile.linux': 'bash',

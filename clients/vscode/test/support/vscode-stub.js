@@ -181,6 +181,7 @@ const workspace = {
         const v = ui.settings[`${section}.${key}`];
         return v === undefined ? dflt : v;
       },
+      inspect: (key) => ({ key: `${section}.${key}`, globalValue: ui.settings[`${section}.${key}`] }),
       update: async (key, value) => {
         ui.settings[`${section}.${key}`] = value;
         configEmitter.fire({ affectsConfiguration: (k) => k === `${section}.${key}` || k === section });

@@ -77,6 +77,19 @@ test('the context keys say the daemon is ready and nobody is signed in', async (
   assert.equal(when['konnect.showLog'], undefined, 'Show Log is always there');
 });
 
+test('one name: commands and settings are "Konnect"; a value under the old konnectd.* name still counts', async () => {
+  const pkg = require('../../package.json');
+  assert.ok(pkg.contributes.commands.every((c) => c.category === 'Konnect'));
+  assert.equal(pkg.contributes.configuration.title, 'Konnect');
+  for (const [key, p] of Object.entries(pkg.contributes.configuration.properties)) {
+    if (key.startsWith('konnectd.')) assert.match(p.markdownDeprecationMessage ?? '', /Renamed to `#konnect\./, key);
+    else assert.match(key, /^konnect\./);
+  }
+  // This suite sets konnectd.path and konnectd.args (the old names): the daemon runs, so they count.
+  assert.equal(ui.settings['konnect.path'], undefined);
+  assert.ok(ui.context['konnect.daemonReady']);
+});
+
 test('Sign In refuses what is not shaped like a token before sending it', async () => {
   ui.answers.push('hello world');
   assert.equal(await run('konnect.signIn'), undefined, 'the prompt does not accept it');
@@ -183,8 +196,8 @@ test('Create Personal Access Token to the terminal sets it in new terminals\' en
   assertNothingLeaked();
 });
 
-test('the clipboard is cleared after konnectd.clipboardClearSeconds, unless the user copied something else', async () => {
-  ui.settings['konnectd.clipboardClearSeconds'] = 1;
+test('the clipboard is cleared after konnect.clipboardClearSeconds, unless the user copied something else', async () => {
+  ui.settings['konnect.clipboardClearSeconds'] = 1;
   try {
     const res = await run('konnect.createPersonalToken', { name: 'vscode-clear', expiresIn: '7d', deliver: 'clipboard' });
     assert.match(res.where, /cleared in 1 s/, JSON.stringify(res));
@@ -196,7 +209,7 @@ test('the clipboard is cleared after konnectd.clipboardClearSeconds, unless the 
     await new Promise((r) => setTimeout(r, 2000));
     assert.equal(ui.clipboard, 'something the user copied');
   } finally {
-    delete ui.settings['konnectd.clipboardClearSeconds'];
+    delete ui.settings['konnect.clipboardClearSeconds'];
   }
 });
 
@@ -209,6 +222,19 @@ test('validation errors speak of fields, not kongctl flags', async () => {
   assert.equal(long.code, -32050, JSON.stringify(long));
   assert.match(long.error, /\(the expiry must be at most 365 days\)/);
   assert.doesNotMatch(long.error, /--expires-in/);
+});
+
+test('a token Konnect rejects (401): one sentence with a Sign In button, the trace id only in the log', async () => {
+  const t = await api.daemon.request('token/createPersonal', { name: 'soon-dead', expiresIn: '7d' });
+  await api.daemon.request('token/delete', { kind: 'pat', id: t.id });
+  const res = await run('konnect.signIn', { token: t.token });
+  assert.equal(res.code, -32012, JSON.stringify(res));
+  const err = ui.messages.findLast((m) => m.level === 'error');
+  assert.match(err.text, /^Sign in: Konnect did not accept the token \([^()]+\)\. Sign in with a valid token\.$/);
+  assert.deepEqual(err.items, ['Sign In', 'Show Log']);
+  assert.doesNotMatch(err.text, /trace|kong:trace|instance/i);
+  assert.ok(ui.output.some((l) => /Konnect trace id \S+/.test(l)), 'the trace id is in the log');
+  assert.equal(api.status.last.authenticated, true, 'the stored credential is untouched');
 });
 
 test('Rotate Token replaces a picked PAT and revokes the old one, after asking', async () => {

@@ -219,9 +219,9 @@ describe('Konnect extension in the real extension host', function () {
     const good = conf.get('path');
     await conf.update('path', '/nonexistent/konnectd', vscode.ConfigurationTarget.Global);
     try {
-      await until('the status bar error', () => /install konnectd or set "konnectd\.path"/.test(String(api.status.item.tooltip)));
+      await until('the status bar error', () => /install konnectd or set "konnect\.path"/.test(String(api.status.item.tooltip)));
       const res = await run('konnect.whoAmI');
-      assert.match(res.error, /install konnectd or set "konnectd\.path"/);
+      assert.match(res.error, /install konnectd or set "konnect\.path"/);
     } finally {
       await conf.update('path', good, vscode.ConfigurationTarget.Global);
     }
