@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { AuthStatus } from './types';
 import type { DaemonState } from './daemon';
 import { redact } from './redact';
+import { vscodeWords } from './errors';
 
 export class StatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
@@ -38,7 +39,7 @@ export class StatusBar implements vscode.Disposable {
       // A credential exists but Konnect did not accept it: the warnings say why.
       this.item.text = `$(warning) ${st.profile}: not signed in`;
       this.item.tooltip = `Konnect profile "${st.profile}": the token from ${st.source} was not accepted` +
-        (st.warnings?.length ? ` (${redact(st.warnings.join('; '))})` : '') +
+        (st.problem || st.warnings?.length ? ` (${redact(vscodeWords(st.problem ?? st.warnings.join('; ')))})` : '') +
         '. Run "Konnect: Sign In" or check the profile\'s base URL.\nClick to switch profile';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     } else {

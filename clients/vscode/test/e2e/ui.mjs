@@ -183,6 +183,14 @@ export async function uiTest({ browser, url, world, artifacts, images = artifact
   step(`the view marks the signed-in token: ${(await mine.innerText()).replace(/\s+/g, ' ').trim()}`);
   await page.locator('.monaco-list-row', { hasText: 'System accounts' }).first().click();
   await page.locator('.monaco-list-row', { hasText: 'ci-deployer' }).first().waitFor({ timeout: 30_000 });
+  // Widen the side bar (drag its sash) so the picture shows the descriptions beside the inline actions.
+  const sash = await page.locator('.part.sidebar').boundingBox();
+  if (sash) {
+    await page.mouse.move(sash.x + sash.width + 1, sash.y + 300);
+    await page.mouse.down();
+    await page.mouse.move(sash.x + sash.width + 220, sash.y + 300, { steps: 5 });
+    await page.mouse.up();
+  }
   await mine.hover();
   await page.screenshot({ path: path.join(images, 'view.png') });
   await mine.locator('.action-label[aria-label^="Rotate"]').click();
