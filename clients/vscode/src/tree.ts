@@ -48,7 +48,7 @@ export function expiry(expiresAt: string | undefined, now = Date.now()): { text:
   if (!Number.isFinite(ms)) return { text: `expires ${expiresAt}`, near: false };
   if (ms <= 0) return { text: 'expired', near: true };
   const days = ms / 86_400_000;
-  const text = days < 1 ? `expires in ${Math.max(1, Math.round(ms / 3_600_000))} h` : `expires in ${Math.floor(days)} d`;
+  const text = days < 1 ? `expires in ${Math.max(1, Math.round(ms / 3_600_000))} h` : `expires in ${Math.round(days)} d`;
   return { text, near: days <= nearDays };
 }
 

@@ -173,6 +173,14 @@ export async function uiTest({ browser, url, world, artifacts, images = artifact
   await page.locator('.statusbar-item', { hasText: /default · / }).first().waitFor({ timeout: 30_000 });
   step('rotated from the palette: keychain holds the working successor, the old one is revoked, still signed in');
 
+  // A token about to expire, made in Konnect directly: the view warns about it.
+  const soon = await fetch(`${world.baseURL}/v3/users/${me.id}/access-tokens`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${world.adminPAT}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'expiring-soon', ttl_seconds: 3 * 86400 }),
+  });
+  if (soon.status !== 201) throw new Error(`the emulator did not create expiring-soon: HTTP ${soon.status}`);
+  await soon.body?.cancel();
   // The Konnect view: the signed-in token is marked; rotate it from its inline action.
   await page.locator('.activitybar [aria-label^="Konnect"]').first().click();
   const tokensRow = page.locator('.monaco-list-row', { hasText: 'My tokens' }).first();
@@ -191,6 +199,11 @@ export async function uiTest({ browser, url, world, artifacts, images = artifact
     await page.mouse.move(sash.x + sash.width + 220, sash.y + 300, { steps: 5 });
     await page.mouse.up();
   }
+  const warned = page.locator('.monaco-list-row', { hasText: 'expiring-soon' }).first();
+  await warned.locator('.codicon-warning').waitFor({ timeout: 10_000 }).catch(() => {
+    throw new Error('the token expiring in 3 days has no warning icon in the view');
+  });
+  step('the view warns about the token expiring in 3 days');
   await mine.hover();
   await page.screenshot({ path: path.join(images, 'view.png') });
   await mine.locator('.action-label[aria-label^="Rotate"]').click();
