@@ -10,8 +10,9 @@
 // (the profile in use first). The access token is the profile's
 // credential, read from the daemon with auth/credential (the privileged
 // method: only for the daemon's own user, and audit-logged). It is read
-// when VS Code asks for sessions and kept only in the session objects
-// VS Code holds; signing out (here or with Sign Out) removes the session.
+// when VS Code asks for sessions, and when a profile signs in or its
+// token changes (to announce the session), never at start-up; signing
+// out (here or with Sign Out) removes the session.
 import * as vscode from 'vscode';
 import { profileParam, type Ctx } from './context';
 import type { AuthStatus, ProfileList } from './types';
@@ -103,17 +104,24 @@ export class KonnectAuth implements vscode.AuthenticationProvider, vscode.Dispos
    */
   async statusChanged(): Promise<void> {
     const now = new Map((await this.signedIn().catch(() => [])).map((p) => [p.profile, p.status]));
+    if (!this.primed) {
+      // The first status after activation: VS Code asks for the sessions itself, so nothing is read or announced.
+      this.primed = true;
+      for (const [p, st] of now) this.keys.set(p, credentialKey(st));
+      return;
+    }
     const removed = [...this.known.entries()].filter(([p]) => !now.has(p)).map(([, s]) => s);
     for (const s of removed) this.known.delete(s.id.slice('konnect:'.length));
+    for (const p of [...this.keys.keys()]) if (!now.has(p)) this.keys.delete(p);
     const changed: vscode.AuthenticationSession[] = [];
     const added: vscode.AuthenticationSession[] = [];
     for (const [p, st] of now) {
       const before = this.known.get(p);
       // The token of a known session is compared by the credential's record, not by reading the secret again.
-      const key = `${st.stored?.token_id ?? ''}|${st.stored?.expires_at ?? ''}|${st.source ?? ''}`;
+      const key = credentialKey(st);
       const was = this.keys.get(p);
       this.keys.set(p, key);
-      if (was === key && before) continue;
+      if (was === key) continue;
       if (was === undefined && !before) {
         // A profile signed in since VS Code last asked.
         const s = await this.session(p, st).catch(() => undefined);
@@ -136,4 +144,10 @@ export class KonnectAuth implements vscode.AuthenticationProvider, vscode.Dispos
   }
 
   private readonly keys = new Map<string, string>();
+  private primed = false;
+}
+
+/** credentialKey tells one credential of a profile from the next without the secret: its record. */
+function credentialKey(st: AuthStatus): string {
+  return [st.source, st.stored?.token_id, st.stored?.stored_at, st.stored?.expires_at].map((v) => v ?? '').join('|');
 }

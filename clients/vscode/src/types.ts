@@ -47,6 +47,7 @@ export interface StoredEntry {
   token_name?: string;
   profile?: string;
   expires_at?: string;
+  stored_at?: string;
   source?: string;
   present?: boolean;
 }

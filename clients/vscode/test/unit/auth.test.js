@@ -48,13 +48,17 @@ test('signed out: no sessions', async () => {
   assert.deepEqual(await provider.getSessions(), []);
 });
 
+test('nobody asked: no credential was handed out at start-up', async () => {
+  assert.ok(!ui.output.some((l) => /credential handed out/.test(l)), 'the daemon audit-logged no hand-out');
+});
+
 test('createSession signs in the scoped profile; the session carries its credential', async () => {
   ui.answers.push(world.adminPAT);
   const s = await provider.createSession(['profile:staging']);
   assert.equal(s.id, 'konnect:staging');
   assert.deepEqual(s.scopes, ['konnect', 'profile:staging']);
   assert.match(s.account.label, /\(staging\)$/);
-  assert.equal(s.accessToken, keychainLookup(world, 'staging'), "the profile's keychain credential");
+  assert.ok(s.accessToken === keychainLookup(world, 'staging'), "the profile's keychain credential");
   assert.ok(await whoseToken(world, s.accessToken), 'and Konnect accepts it');
   assert.ok(events.some((e) => e.added?.some((x) => x.id === 'konnect:staging')), 'VS Code is told');
   await assert.rejects(provider.createSession(['repo']), /unknown Konnect scope repo/);
@@ -69,9 +73,27 @@ test('getSessions: one per signed-in profile, filtered by scope', async () => {
   assert.ok(ui.output.some((l) => /2 Konnect session\(s\) given to VS Code/.test(l)));
 });
 
+test('a rotation of the signed-in token announces the changed session, with the new token', async () => {
+  const st = await api.daemon.request('auth/status', { profile: 'staging' });
+  const made = await api.daemon.request('token/createPersonal', { profile: 'staging', name: 'staging-cred', expiresIn: '30d', store: { profile: 'staging', replace: true } });
+  await vscode.commands.executeCommand('konnect.switchProfile', { profile: 'staging' });
+  const before = events.length;
+  const res = await vscode.commands.executeCommand('konnect.rotateToken', { kind: 'pat', id: made.id, expiresIn: '7d', confirm: true });
+  assert.equal(res.credentialOf, 'staging', JSON.stringify(res));
+  // (The switch to staging may announce the credential stored just before; the rotation's event follows.)
+  const now = keychainLookup(world, 'staging');
+  const ev = await until('a changed event with the successor', () =>
+    events.slice(before).find((e) => e.changed?.some((x) => x.id === 'konnect:staging' && x.accessToken === now)),
+  );
+  const s = ev.changed.find((x) => x.id === 'konnect:staging');
+  assert.ok(await whoseToken(world, s.accessToken), 'the successor works');
+  assert.ok(st.authenticated);
+  await vscode.commands.executeCommand('konnect.switchProfile', { profile: 'default' });
+});
+
 test('removeSession signs the profile out; Sign Out elsewhere ends the session too', async () => {
   await provider.removeSession('konnect:default');
-  assert.equal(keychainLookup(world, 'default'), undefined);
+  assert.ok(keychainLookup(world, 'default') === undefined, 'the keychain entry is gone');
   assert.deepEqual((await provider.getSessions()).map((s) => s.id), ['konnect:staging']);
   await vscode.commands.executeCommand('konnect.signOut', { profile: 'staging', confirm: true });
   await until('a removed event', () => events.some((e) => e.removed?.some((x) => x.id === 'konnect:staging')));
