@@ -98,7 +98,7 @@ export class Daemon {
 
   /**
    * reconfigure replaces the settings and reconnects with them, also when
-   * the last start failed: fixing "konnectd.path" must not wait for the
+   * the last start failed: fixing "konnect.path" must not wait for the
    * next command to take effect.
    */
   async reconfigure(settings: DaemonSettings): Promise<void> {
@@ -201,10 +201,10 @@ export class Daemon {
         reject(
           new Error(
             err.code === 'ENOENT'
-              ? `cannot find the konnectd binary "${bin}": install konnectd or set "konnectd.path"`
+              ? `cannot find the konnectd binary "${bin}": install konnectd or set "konnect.path"`
               : err.code === 'EACCES'
-                ? `cannot run "${bin}" (permission denied): point "konnectd.path" at the konnectd binary, or make it executable`
-                : `cannot start konnectd "${bin}": ${err.message}; check "konnectd.path"`,
+                ? `cannot run "${bin}" (permission denied): point "konnect.path" at the konnectd binary, or make it executable`
+                : `cannot start konnectd "${bin}": ${err.message}; check "konnect.path"`,
           ),
         );
       });
@@ -297,7 +297,7 @@ export async function checkSocket(p: string, uid: number | undefined = process.g
   if (uid === undefined) return;
   const dir = path.dirname(p);
   const refuse = (what: string, why: string) =>
-    new SocketRefusedError(`refusing ${what}: ${why}; remove it or choose another path with "konnectd.socketPath"`);
+    new SocketRefusedError(`refusing ${what}: ${why}; remove it or choose another path with "konnect.socketPath"`);
   const d = await fs.promises.lstat(dir);
   if (d.isSymbolicLink()) throw refuse(`socket directory ${dir}`, 'it is a symlink');
   if (!d.isDirectory()) throw refuse(`socket directory ${dir}`, 'not a directory');

@@ -72,7 +72,7 @@ export class ApiDocuments implements vscode.TextDocumentContentProvider {
 
 let lastPath = '/v2/control-planes';
 
-export async function openApiPath(ctx: Ctx, docs: ApiDocuments, args: OpenArgs = {}): Promise<{ document: string; status?: number }> {
+export async function openApiPath(ctx: Ctx, docs: ApiDocuments, args: OpenArgs = {}, refresh?: (uri: vscode.Uri) => Promise<void>): Promise<{ document: string; status?: number }> {
   const path =
     args.path ??
     need(
@@ -88,7 +88,10 @@ export async function openApiPath(ctx: Ctx, docs: ApiDocuments, args: OpenArgs =
   const clean = path.replace(/\s+--paginate$/, '').trim();
   lastPath = clean;
   const uri = toUri(clean, paginate);
-  const doc = await vscode.workspace.openTextDocument(uri);
+  // The same path again is the same tab, fetched again.
+  const open = vscode.workspace.textDocuments?.find((d) => d.uri.toString() === uri.toString());
+  if (open && refresh) await refresh(uri);
+  const doc = open ?? (await vscode.workspace.openTextDocument(uri));
   await vscode.languages.setTextDocumentLanguage(doc, 'json');
   await vscode.window.showTextDocument(doc, { preview: false });
   return { document: uri.toString(), status: docs.last.get(uri.toString())?.status };

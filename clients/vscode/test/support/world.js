@@ -26,12 +26,12 @@ function keychainArgs(dir) {
 }
 
 /**
- * startWorld starts the emulator and writes the config. Returns
+ * startWorld starts the emulator (with emulatorArgs, e.g. a --fault-… flag) and writes the config. Returns
  * { dir, baseURL, adminPAT, configFile, daemonArgs, keychain, stop() }.
  */
-async function startWorld() {
+async function startWorld({ emulatorArgs = [] } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'konnect-vscode-'));
-  const emu = spawn(konnectdBinary(), ['emulator', '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const emu = spawn(konnectdBinary(), ['emulator', '--addr', '127.0.0.1:0', ...emulatorArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   emu.stderr.on('data', (d) => (stderr += d));
   const vars = {};

@@ -17,14 +17,16 @@ before(async () => {
   ui.settings['konnectd.path'] = konnectdBinary();
   ui.settings['konnectd.args'] = world.daemonArgs;
   const ext = require(path.resolve(__dirname, '../../dist/extension.js'));
-  api = ext.activate({ subscriptions, extension: { packageJSON: { version: '0.0.0-test' } } });
+  api = ext.activate(vscode.testContext(subscriptions));
   await until('status', () => api.status.last);
   ui.answers.push(world.adminPAT);
   const res = await vscode.commands.executeCommand('konnect.signIn');
   assert.equal(res.profile, 'default', JSON.stringify(res));
 });
 
-after(() => {
+after(async () => {
+  // The keychain is shared with the next test file: leave no credential behind.
+  await vscode.commands.executeCommand('konnect.signOut', { confirm: true });
   subscriptions.forEach((d) => d.dispose());
   world?.stop();
   assertNoSecret(ui.output.join('\n'), 'the Konnect output channel');

@@ -50,7 +50,7 @@ async function refusalFor(sock, want) {
     ui.settings['konnectd.connection'] = 'socket';
     ui.settings['konnectd.socketPath'] = sock;
     const ext = require(path.resolve(__dirname, '../../dist/extension.js'));
-    api = ext.activate({ subscriptions, extension: { packageJSON: { version: '0.0.0-test' } } });
+    api = ext.activate(vscode.testContext(subscriptions));
   } else {
     await vscode.workspace.getConfiguration('konnectd').update('socketPath', sock);
   }
