@@ -22,6 +22,7 @@ import { clearTerminalEnv, openExecTerminal } from './secrets';
 import { affects, setting } from './settings';
 import { KonnectTree, idOf, viewId, type Node } from './tree';
 import { KonnectAuth, providerId } from './authProvider';
+import { ConfigProblem } from './configProblem';
 
 /** The extension's API: what tests (and other extensions) may inspect. Never a secret. */
 export interface Api {
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): Api {
   const version = String(context.extension?.packageJSON?.version ?? '0.0.0');
   const log = new Log();
   const status = new StatusBar();
+  const configProblem = new ConfigProblem(log);
   const progress = new ProgressRouter();
   const contextKeys: Record<string, unknown> = {};
   const setKey = (key: string, value: unknown) => {
@@ -93,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): Api {
   async function refresh(): Promise<void> {
     try {
       const st = await daemon.request<AuthStatus>('auth/status', profileParam());
+      st.warnings?.filter((w) => w.startsWith('config file ')).forEach((w) => configProblem.show(w));
       status.showStatus(st);
       setKey('konnect.signedIn', st.authenticated);
       setKey('konnect.hasCredential', st.source === 'keychain');
@@ -108,6 +111,11 @@ export function activate(context: vscode.ExtensionContext): Api {
 
   daemon.onNotification('profile/didChange', (p: ProfileList) => {
     log.info(`profiles changed: ${p.profiles.join(', ')} (active ${p.active})${p.error ? '; config error: ' + p.error : ''}`);
+    if (p.error) {
+      configProblem.show(p.error);
+    } else {
+      configProblem.clear(); // fixed: a later breakage is news again
+    }
     void refresh();
   });
   daemon.onNotification('$/progress', (p: Progress) => progress.dispatch(p));

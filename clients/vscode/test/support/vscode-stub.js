@@ -227,6 +227,7 @@ const providers = new Map();
 class Uri {
   constructor(scheme, path, query, fragment, authority = '') { Object.assign(this, { scheme, path, query, fragment, authority }); }
   static from(c) { return new Uri(c.scheme, c.path ?? '', c.query ?? '', c.fragment ?? '', c.authority ?? ''); }
+  static file(p) { return new Uri('file', p, '', ''); }
   toString() {
     return `${this.scheme}:${this.authority ? '//' + this.authority : ''}${encodeURI(this.path)}${this.query ? '?' + encodeURIComponent(this.query) : ''}${this.fragment ? '#' + this.fragment : ''}`;
   }

@@ -116,4 +116,11 @@ async function whoseToken(world, token) {
   return res.ok ? (await res.json()).id : undefined;
 }
 
-module.exports = { startWorld, konnectGET, assertNoSecret, konnectdBinary, keychainLookup, pointDefaultAt, whoseToken, repo };
+/** breakConfig saves invalid YAML over the config file, as an editor's save does; pointDefaultAt mends it. */
+function breakConfig(world) {
+  const tmp = world.configFile + '.tmp';
+  fs.writeFileSync(tmp, 'default:\n  konnect: [unclosed\n');
+  fs.renameSync(tmp, world.configFile);
+}
+
+module.exports = { startWorld, konnectGET, assertNoSecret, konnectdBinary, keychainLookup, pointDefaultAt, breakConfig, whoseToken, repo };

@@ -5,7 +5,7 @@ const { test, before, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { vscode, until } = require('../support/stubbed');
-const { startWorld, konnectGET, assertNoSecret, konnectdBinary, keychainLookup, pointDefaultAt, whoseToken } = require('../support/world');
+const { startWorld, konnectGET, assertNoSecret, konnectdBinary, keychainLookup, pointDefaultAt, breakConfig, whoseToken } = require('../support/world');
 
 const { ui } = vscode;
 let world;
@@ -385,6 +385,25 @@ test('the status bar follows an edit of the config file (profile/didChange), wit
   assert.ok(api.status.item.text.includes(`default · ${st.organization.name}`), api.status.item.text);
   assert.equal(ui.prompts.length, commandsBefore, 'no prompt: only the notification moved the status bar');
   assertNothingLeaked();
+});
+
+test('a broken config file is said once, with the file and line, and again only after it was mended and broke anew', async () => {
+  await until('signed in', () => api.status.last?.authenticated && api.status.last.profile === 'default');
+  const said = () => ui.messages.filter((m) => m.level === 'warn' && /kongctl config file is invalid/.test(m.text));
+  breakConfig(world);
+  await until('the warning', () => said().length === 1, 30_000);
+  assert.match(said()[0].text, /config file .*config\.yaml: line \d+, column \d+/);
+  assert.deepEqual(said()[0].items, ['Open Config File', 'Show Log']);
+  // Every refresh sees the same problem in auth/status's warnings.
+  await run('konnect.switchProfile', { profile: 'default' });
+  await until('a refreshed status', () => api.status.last?.warnings?.some((w) => w.startsWith('config file ')));
+  assert.equal(said().length, 1, 'said once, not on every refresh');
+  pointDefaultAt(world, world.baseURL);
+  await until('mended', () => api.status.last?.authenticated && !api.status.last.warnings?.some((w) => w.startsWith('config file ')), 30_000);
+  breakConfig(world);
+  await until('the warning again', () => said().length === 2, 30_000);
+  pointDefaultAt(world, world.baseURL);
+  await until('signed in again', () => api.status.last?.authenticated && !api.status.last.warnings?.some((w) => w.startsWith('config file ')), 30_000);
 });
 
 test('when the daemon dies it is restarted with backoff and says so', async () => {
