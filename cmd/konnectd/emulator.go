@@ -18,16 +18,17 @@ func newEmulatorCmd() *cobra.Command {
 		addr, seedFile, retryAfter, dropAfter string
 		failAfter                             string
 		failStatus                            int
-		users, rateLimitEvery                 int
+		users, controlPlanes, rateLimitEvery  int
 		latency                               time.Duration
 		errorRate                             float64
 		strict                                bool
 	)
 	cmd := &cobra.Command{
 		Use:   "emulator",
-		Short: "Run a local, in-memory Konnect Identity v3 API for tests and demos",
-		Long: `Run a local, in-memory Konnect Identity v3 API (users, teams, roles,
-system accounts, PATs, SPATs) on a loopback address.
+		Short: "Run a local, in-memory Konnect (Identity v3, Control Planes v2) for tests and demos",
+		Long: `Run a local, in-memory Konnect on a loopback address: the Identity v3 API
+(users, teams, roles, system accounts, PATs, SPATs) and the Control Planes
+v2 API (what 'konnectd api /v2/control-planes' reads and writes).
 
 It prints two lines on stdout and then serves until SIGINT or SIGTERM:
   KONNECT_BASE_URL=http://127.0.0.1:PORT
@@ -36,10 +37,11 @@ It prints two lines on stdout and then serves until SIGINT or SIGTERM:
 The default organization holds the three users of Konnect's filtering doc.
 --seed FILE loads another (JSON: organization, users, teams,
 system_accounts, roles keyed "user:<id>"/"team:<id>"/"system-account:<id>",
-system_account_teams: account id → team ids).`,
+system_account_teams: account id → team ids). --control-planes N starts
+with N control planes (cp-01 …), for paging through 'konnectd api'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			emu, err := emulator.New(emulator.Options{Users: users, SeedFile: seedFile, Strict: strict})
+			emu, err := emulator.New(emulator.Options{Users: users, ControlPlanes: controlPlanes, SeedFile: seedFile, Strict: strict})
 			if err != nil {
 				return err
 			}
@@ -71,6 +73,7 @@ system_account_teams: account id → team ids).`,
 	f.StringVar(&addr, "addr", "127.0.0.1:0", "address to listen on")
 	f.StringVar(&seedFile, "seed", "", "JSON file with the organization to serve")
 	f.IntVar(&users, "users", 0, "grow the organization to this many users (for benchmarks)")
+	f.IntVar(&controlPlanes, "control-planes", 0, "start with this many control planes")
 	f.BoolVar(&strict, "strict", false, "validate every exchange against the official spec; report violations on exit")
 	f.DurationVar(&latency, "fault-latency", 0, "delay added to every request")
 	f.IntVar(&rateLimitEvery, "fault-rate-limit-every", 0, "answer every Nth request with 429")
