@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/konnectd/konnectd/internal/cli/stored"
 	"github.com/konnectd/konnectd/internal/cli/token"
 )
 
@@ -33,17 +34,17 @@ talk to the running daemon and start one when none runs.`,
 		newExecCmd(),
 		newEnvCmd(),
 		newWatchCmd(),
-		newGetCmd(token.NewGetCmd(factory, "pat"), token.NewGetCmd(factory, "spat"), newGetStoredCmd()),
+		newGetCmd(token.NewGetCmd(factory, "pat"), token.NewGetCmd(factory, "spat"), stored.NewGetCmd(factory)),
 		newEmulatorCmd(),
 		newVersionCmd(),
 		newMCPCmd(),
-		newCreateCmd(),
-		newDeleteCmd(),
+		token.NewCreateCmd(factory),
+		token.NewDeleteCmd(factory),
 		newLoginCmd(),
 		newLogoutCmd(),
 		newStatusCmd(),
 		newStopCmd(),
-		newForgetCmd(),
+		stored.NewForgetCmd(factory),
 		newAPICmd(),
 	// subcommands are added here, one line each
 	)

@@ -30,4 +30,13 @@ type Factory struct {
 	// Fail is an error kongctl reports while running (no usage hint),
 	// exit 1.
 	Fail func(err error) error
+	// NewFlow is NewVerb for the commands that need a Flow.
+	NewFlow func(cmd *cobra.Command, outputs ...string) Flow
+	// NewClient registers only the daemon client's flags (--socket,
+	// --no-start, --timeout, --config-file) on cmd, for konnectd's own
+	// commands that take no kongctl flags.
+	NewClient func(cmd *cobra.Command) Dialer
+	// Refused is a daemon error as the CLI reports it: kongctl's usage
+	// form for a request refused before anything was done, exit 1 else.
+	Refused func(cmd *cobra.Command, err error) error
 }

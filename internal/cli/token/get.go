@@ -1,7 +1,13 @@
-// Package token holds kongctl's get pat|spat [id|name]. (create and
-// delete, which konnectd's custody work extends, are still in
-// cmd/konnectd.) --expiry is konnectd's own: the state and expiry
-// columns kongctl's table lacks.
+// Package token holds kongctl's token commands: get pat|spat [id|name],
+// create pat|spat (and konnectd's create system-account), delete
+// pat|spat <id|name>. Each is an options struct whose daemon link comes
+// from the cmdutil.Factory (a Verb for get, a Flow for create and delete),
+// so its tests run against a recorder.
+//
+// konnectd's extensions are here too: get's --expiry (the state and
+// expiry columns kongctl's table lacks), create's custody flags (--store,
+// --store-as-profile, --replace) and delete's offer to forget the keychain
+// entries that held the token.
 package token
 
 import (

@@ -1,4 +1,4 @@
-package main
+package token
 
 import (
 	"bufio"
@@ -6,51 +6,48 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/konnectd/konnectd/core"
+	"github.com/konnectd/konnectd/internal/cli/cmdutil"
 	"github.com/konnectd/konnectd/output"
-	"github.com/konnectd/konnectd/rpc"
 )
 
-func newDeleteCmd() *cobra.Command {
+// NewDeleteCmd is kongctl's delete pat|spat, under the product word and
+// the organization's system account as for create.
+func NewDeleteCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "delete",
 		Short: "Delete Konnect access tokens, as kongctl delete does",
 	}
-	// kongctl's tree, as for create.
 	org := func() *cobra.Command {
-		return newGroupCmd("organization", organizationAliases, "Delete Konnect organization resources",
-			newGroupCmd("system-account", systemAccountAliases, "Delete Konnect system account resources", newDeleteTokenCmd("spat")))
+		return f.NewGroupCmd("organization", cmdutil.OrganizationAliases, "Delete Konnect organization resources",
+			f.NewGroupCmd("system-account", cmdutil.SystemAccountAliases, "Delete Konnect system account resources", NewDeleteTokenCmd(f, "spat")))
 	}
-	cmd.AddCommand(newDeleteTokenCmd("pat"), newDeleteTokenCmd("spat"), org(),
-		newGroupCmd("konnect", konnectAliases, "Delete Kong Konnect resources", newDeleteTokenCmd("pat"), newDeleteTokenCmd("spat"), org()))
+	cmd.AddCommand(NewDeleteTokenCmd(f, "pat"), NewDeleteTokenCmd(f, "spat"), org(),
+		f.NewGroupCmd("konnect", cmdutil.KonnectAliases, "Delete Kong Konnect resources", NewDeleteTokenCmd(f, "pat"), NewDeleteTokenCmd(f, "spat"), org()))
 	cmd.Args = cobra.ArbitraryArgs
-	cmd.RunE = factory.GroupRunE
+	cmd.RunE = f.GroupRunE
 	return cmd
 }
 
-// uuidRE tells an id from a name: kongctl's delete takes either.
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
-// deleteOptions are a delete's flags and its seams: where the answer to
-// the confirmation is read from (stdin unless a test gives another).
+// deleteOptions are a delete's flags and its seams: the Flow to the
+// daemon, and where the answers are read (cmd.InOrStdin).
 type deleteOptions struct {
-	verbOptions
+	f           *cmdutil.Factory
+	flow        cmdutil.Flow
 	kind        string
 	userID      string
-	acct        accountFlags
+	acct        cmdutil.AccountFlags
 	autoApprove bool
-	in          io.Reader
-	stdin       *bufio.Reader // the one reader of in: the confirmation and the forget offer share it
+	stdin       *bufio.Reader // the one reader of stdin: the confirmation and the forget offers share it
 }
 
-func newDeleteTokenCmd(kind string) *cobra.Command {
-	o := &deleteOptions{kind: kind}
+// NewDeleteTokenCmd is kongctl's delete pat|spat <id|name>.
+func NewDeleteTokenCmd(f *cmdutil.Factory, kind string) *cobra.Command {
+	o := &deleteOptions{f: f, kind: kind}
 	short := "Delete a Konnect personal access token by id or name"
 	if kind == "spat" {
 		short = "Delete a Konnect system account access token by id or name"
@@ -73,24 +70,24 @@ each of them; --auto-approve forgets them without asking. stdout stays
 kongctl's.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
-				return commandUsage(cmd, "accepts 1 arg(s), received %d", len(args))
+				return f.Usage(cmd, "accepts 1 arg(s), received %d", len(args))
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args[0]) },
 	}
 	if kind == "pat" {
-		cmd.Flags().StringVar(&o.userID, "user-id", "", helpUserID)
+		cmd.Flags().StringVar(&o.userID, "user-id", "", cmdutil.HelpUserID)
 	} else {
-		o.acct.add(cmd)
+		o.acct.Add(cmd)
 	}
 	cmd.Flags().BoolVar(&o.autoApprove, "auto-approve", false, "Skip the confirmation prompt (and forget the keychain entries that held the token).")
-	o.addFlags(cmd, "json", "yaml", "text")
+	o.flow = f.NewFlow(cmd, "json", "yaml", "text")
 	return cmd
 }
 
 // params are the token's owner and ref, as token/list and token/delete
-// take them.
+// take them: a UUID is the token's id, anything else its name.
 func (o *deleteOptions) params(ref string) map[string]any {
 	p := map[string]any{"kind": o.kind}
 	if uuidRE.MatchString(ref) {
@@ -101,7 +98,7 @@ func (o *deleteOptions) params(ref string) map[string]any {
 	if o.userID != "" {
 		p["userId"] = o.userID
 	}
-	o.acct.into(p)
+	o.acct.Into(p)
 	return p
 }
 
@@ -112,40 +109,21 @@ func (o *deleteOptions) run(cmd *cobra.Command, ref string) error {
 	if o.autoApprove {
 		p := o.params(ref)
 		p["forget"] = true
-		return runVerbThen(cmd.Context(), cmd, &o.verbOptions, "token/delete", p, cmd.OutOrStdout(), o.offerForget(cmd))
+		return o.flow.Send(cmd, "token/delete", p, o.offerForget(cmd))
 	}
-	o.settle(cmd)
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
+	// The output flags are checked (by Open) before the question, with
+	// the rules the daemon applies, so a mistake is not found after a "yes".
 	lookup := o.params(ref)
-	if err := o.prepare(cmd, lookup); err != nil {
-		return err
-	}
-	format := lookup["format"]
-	delete(lookup, "format") // the record, as JSON
-	// The output flags are checked before the question, with the rules
-	// the daemon applies, so a mistake is not found after a "yes".
-	if err := o.checkOutput(); err != nil {
-		return verbFailureMessage(cmd, err.Error())
-	}
-	if o.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.timeout)
-		defer cancel()
-	}
-	c, err := connect(ctx, &o.clientOptions, nil)
+	ctx, c, done, err := o.flow.Open(cmd, lookup, output.KindDelete, "konnectd-delete")
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	if err := initialize(ctx, c, "konnectd-delete", o.profile); err != nil {
-		return rpcFailure(err)
-	}
+	defer done()
+	format := lookup["format"]
+	delete(lookup, "format") // the record, as JSON
 	var t output.TokenInfo
-	if err := o.call(ctx, c, "token/list", lookup, &t); err != nil {
-		return verbFailure(cmd, err)
+	if err := c.Call(ctx, "token/list", lookup, &t); err != nil {
+		return o.f.Refused(cmd, err)
 	}
 	label := t.Name
 	if label == "" {
@@ -155,10 +133,9 @@ func (o *deleteOptions) run(cmd *cobra.Command, ref string) error {
 	if o.kind == "spat" {
 		noun = "system account access token"
 	}
-	out := cmd.OutOrStdout()
-	fmt.Fprintf(out, "\nYou are about to delete %s %q\n\nDo you want to continue? Type 'yes' to confirm: ", noun, label)
-	if !confirmed(o.input()) {
-		return &exitError{code: 1, err: errors.New("delete cancelled")}
+	fmt.Fprintf(cmd.OutOrStdout(), "\nYou are about to delete %s %q\n\nDo you want to continue? Type 'yes' to confirm: ", noun, label)
+	if !confirmed(o.input(cmd)) {
+		return o.f.Fail(errors.New("delete cancelled"))
 	}
 	del := map[string]any{"kind": o.kind, "id": t.ID, "label": label, "format": format}
 	for k, v := range lookup {
@@ -172,10 +149,10 @@ func (o *deleteOptions) run(cmd *cobra.Command, ref string) error {
 		del["systemAccountId"] = t.SystemAccountID
 	}
 	var res core.Text
-	if err := o.call(ctx, c, "token/delete", del, &res); err != nil {
-		return verbFailure(cmd, err)
+	if err := c.Call(ctx, "token/delete", del, &res); err != nil {
+		return o.f.Refused(cmd, err)
 	}
-	if err := o.write(cmd, out, res); err != nil {
+	if err := o.flow.Write(cmd, res); err != nil {
 		return err
 	}
 	return o.offerForget(cmd)(ctx, c, res)
@@ -184,36 +161,33 @@ func (o *deleteOptions) run(cmd *cobra.Command, ref string) error {
 // offerForget handles the keychain entries that held the deleted token:
 // the ones the daemon already forgot (--auto-approve sends forget: true)
 // are named; each other one is offered on stderr and forgotten on "yes".
-func (o *deleteOptions) offerForget(cmd *cobra.Command) func(context.Context, *rpc.Client, core.Text) error {
-	return func(ctx context.Context, c *rpc.Client, res core.Text) error {
+func (o *deleteOptions) offerForget(cmd *cobra.Command) cmdutil.Then {
+	return func(ctx context.Context, c cmdutil.Conn, res core.Text) error {
 		errw := cmd.ErrOrStderr()
 		for _, n := range res.Forgot {
 			fmt.Fprintln(errw, n)
 		}
 		for _, e := range res.Held {
-			if !confirmForget(errw, o.input(), e) {
+			if !confirmForget(errw, o.input(cmd), e) {
 				fmt.Fprintf(errw, "Kept keychain entry %s; 'konnectd forget %s' removes it\n", e.Account, e.Account)
 				continue
 			}
-			var fr core.ForgetResult
-			if err := c.Call(ctx, "keychain/forget", map[string]string{"account": e.Account}, &fr); err != nil {
-				return verbFailure(cmd, err)
+			msg, err := c.Forget(ctx, map[string]string{"account": e.Account})
+			if err != nil {
+				return o.f.Refused(cmd, err)
 			}
-			fmt.Fprintln(errw, fr.Message)
+			fmt.Fprintln(errw, msg)
 		}
 		return nil
 	}
 }
 
-// input is where answers are read: the test seam, else stdin, through one
-// buffered reader so a second question reads what follows the first line.
-func (o *deleteOptions) input() *bufio.Reader {
+// input is where answers are read: cmd's stdin (os.Stdin unless a test
+// sets another), through one buffered reader so a second question reads
+// what follows the first line.
+func (o *deleteOptions) input(cmd *cobra.Command) *bufio.Reader {
 	if o.stdin == nil {
-		var r io.Reader = os.Stdin
-		if o.in != nil {
-			r = o.in
-		}
-		o.stdin = bufio.NewReader(r)
+		o.stdin = bufio.NewReader(cmd.InOrStdin())
 	}
 	return o.stdin
 }
@@ -228,12 +202,15 @@ func confirmed(r *bufio.Reader) bool {
 	return strings.EqualFold(strings.TrimSpace(line), "yes")
 }
 
-// checkOutput applies delete's output rules to the flags given.
-func (o *deleteOptions) checkOutput() error {
-	opts := output.Options{Output: output.Format(o.output), OutputSet: o.outputSet, Raw: o.raw}
-	if o.jqSet {
-		opts.JQ, opts.JQSet = o.jq, true
+// confirmForget asks on w whether to forget e and reads the answer from
+// in: "yes" or "y" forgets; anything else, or no input, keeps it.
+func confirmForget(w io.Writer, in *bufio.Reader, e core.StoredEntry) bool {
+	fmt.Fprintf(w, "Keychain entry %s held this token and is now useless. Forget it? Type 'yes' to confirm: ", e.Account)
+	line, err := in.ReadString('\n')
+	if err != nil && line == "" {
+		fmt.Fprintln(w)
+		return false
 	}
-	_, err := opts.Check(output.KindDelete, jqEngine())
-	return err
+	ans := strings.ToLower(strings.TrimSpace(line))
+	return ans == "yes" || ans == "y"
 }

@@ -1,4 +1,4 @@
-package main
+package token
 
 import (
 	"github.com/spf13/cobra"
@@ -10,15 +10,20 @@ import (
 const (
 	helpExpiresIn = "Token lifetime. Use a duration between 1 day and 365 days (12 months). Supported units are ns, us, ms, s, m, h, and d (days). Examples: 24h, 36h, 1d, 30d."
 	helpExpiresAt = "Token expiration timestamp in RFC3339 format, for example 2026-06-24T12:00:00Z or 2026-06-24T12:00:00+02:00. Fractional seconds are accepted. Must be between 1 day and 365 days (12 months) from now."
-	helpUserID    = cmdutil.HelpUserID
 	helpStoreAs   = "Store the new token in the keychain as this profile's credential instead of printing it (konnectd only)."
 	helpStore     = "Store the new token in the keychain under this name instead of printing it (konnectd only); secret-tool lookup service konnectd username token:NAME reads it."
 	helpReplace   = "With --store or --store-as-profile: replace the keychain entry if it is taken (konnectd only; without it a taken entry is refused before anything is created)."
 )
 
+// createOutputs are the -o values create pat|spat take: kongctl's and
+// konnectd's token and env.
 var createOutputs = []string{"json", "yaml", "text", "token", "env"}
 
-func newCreateCmd() *cobra.Command {
+// NewCreateCmd is kongctl's create: pat|spat, the same under the product
+// word (create konnect|k|K …) and the spat under the organization's system
+// account (create [konnect] organization|org system-account|sa spat).
+// create system-account is konnectd's own.
+func NewCreateCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "create",
 		Short: "Create Konnect access tokens and system accounts, as kongctl create does",
@@ -31,65 +36,63 @@ before it calls Konnect: a mistake never leaves a token behind. With
 --store or --store-as-profile the token goes into the keychain and is
 never printed.`,
 	}
-	// kongctl's tree: create pat|spat, the same under the product word
-	// (create konnect|k|K …) and the spat under the organization's system
-	// account (create [konnect] organization|org system-account|sa spat).
-	// create system-account is konnectd's own.
 	org := func() *cobra.Command {
-		return newGroupCmd("organization", organizationAliases, "Create Konnect organization resources",
-			newGroupCmd("system-account", systemAccountAliases, "Create Konnect system account resources", newCreateSPATCmd()))
+		return f.NewGroupCmd("organization", cmdutil.OrganizationAliases, "Create Konnect organization resources",
+			f.NewGroupCmd("system-account", cmdutil.SystemAccountAliases, "Create Konnect system account resources", NewCreateSPATCmd(f)))
 	}
-	cmd.AddCommand(newCreatePATCmd(), newCreateSPATCmd(), newCreateSystemAccountCmd(), org(),
-		newGroupCmd("konnect", konnectAliases, "Create Kong Konnect resources", newCreatePATCmd(), newCreateSPATCmd(), org()))
+	cmd.AddCommand(NewCreatePATCmd(f), NewCreateSPATCmd(f), NewCreateSystemAccountCmd(f), org(),
+		f.NewGroupCmd("konnect", cmdutil.KonnectAliases, "Create Kong Konnect resources", NewCreatePATCmd(f), NewCreateSPATCmd(f), org()))
 	cmd.Args = cobra.ArbitraryArgs
-	cmd.RunE = factory.GroupRunE
+	cmd.RunE = f.GroupRunE
 	return cmd
 }
 
-// tokenFlags are the flags create pat and create spat share.
-type tokenFlags struct {
-	verbOptions
+// createOptions are the flags create pat and create spat share (defined
+// once, in add) and the Flow that sends them.
+type createOptions struct {
+	f                          *cmdutil.Factory
+	flow                       cmdutil.Flow
 	name, expiresIn, expiresAt string
 	storeAs, store             string
 	replace                    bool
 }
 
-func (f *tokenFlags) add(cmd *cobra.Command) {
+func (o *createOptions) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.name, "name", "", "Token name.")
-	fl.StringVar(&f.expiresIn, "expires-in", "", helpExpiresIn)
-	fl.StringVar(&f.expiresAt, "expires-at", "", helpExpiresAt)
-	fl.StringVar(&f.storeAs, "store-as-profile", "", helpStoreAs)
-	fl.StringVar(&f.store, "store", "", helpStore)
-	fl.BoolVar(&f.replace, "replace", false, helpReplace)
+	fl.StringVar(&o.name, "name", "", "Token name.")
+	fl.StringVar(&o.expiresIn, "expires-in", "", helpExpiresIn)
+	fl.StringVar(&o.expiresAt, "expires-at", "", helpExpiresAt)
+	fl.StringVar(&o.storeAs, "store-as-profile", "", helpStoreAs)
+	fl.StringVar(&o.store, "store", "", helpStore)
+	fl.BoolVar(&o.replace, "replace", false, helpReplace)
 	cmd.MarkFlagsMutuallyExclusive("store-as-profile", "store")
-	f.verbOptions.addFlags(cmd, createOutputs...)
-	_ = cmd.RegisterFlagCompletionFunc("store-as-profile", f.completeProfiles)
+	o.flow = o.f.NewFlow(cmd, createOutputs...)
+	_ = cmd.RegisterFlagCompletionFunc("store-as-profile", o.flow.CompleteProfiles)
 }
 
 // check refuses --replace without a store: there is nothing to replace.
-func (f *tokenFlags) check(cmd *cobra.Command) error {
-	if f.replace && f.store == "" && f.storeAs == "" {
-		return commandUsage(cmd, "--replace applies to --store and --store-as-profile only")
+func (o *createOptions) check(cmd *cobra.Command) error {
+	if o.replace && o.store == "" && o.storeAs == "" {
+		return o.f.Usage(cmd, "--replace applies to --store and --store-as-profile only")
 	}
 	return nil
 }
 
 // params are the shared method params; empty flags are left out so the
 // daemon's "missing" checks see them as missing.
-func (f *tokenFlags) params() map[string]any {
-	p := map[string]any{"name": f.name}
-	if f.expiresIn != "" {
-		p["expiresIn"] = f.expiresIn
+func (o *createOptions) params() map[string]any {
+	p := map[string]any{"name": o.name}
+	if o.expiresIn != "" {
+		p["expiresIn"] = o.expiresIn
 	}
-	if f.expiresAt != "" {
-		p["expiresAt"] = f.expiresAt
+	if o.expiresAt != "" {
+		p["expiresAt"] = o.expiresAt
 	}
 	switch {
-	case f.storeAs != "":
-		p["store"] = map[string]any{"profile": f.storeAs, "replace": f.replace}
-	case f.store != "":
-		p["store"] = map[string]any{"name": f.store, "replace": f.replace}
+	case o.storeAs != "":
+		p["store"] = map[string]any{"profile": o.storeAs, "replace": o.replace}
+	case o.store != "":
+		p["store"] = map[string]any{"name": o.store, "replace": o.replace}
 	}
 	return p
 }
@@ -97,21 +100,30 @@ func (f *tokenFlags) params() map[string]any {
 // createArgs refuses positional arguments as kongctl does, except for
 // kongctl's one quirk: in "--jq -r '.token'" the flag parser takes -r as
 // the expression, and the lone argument is the real one, printed raw.
-func createArgs(o *verbOptions) cobra.PositionalArgs {
+// The flags are set through the flag set, so the Flow that owns them
+// sees the corrected values.
+func createArgs(f *cmdutil.Factory) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if len(args) == 1 && cmd.Flags().Changed("jq") && o.jq == "-r" {
-			o.jq, o.raw = args[0], true
+		fl := cmd.Flags()
+		if len(args) == 1 && fl.Changed("jq") && fl.Lookup("jq").Value.String() == "-r" {
+			if err := fl.Set("jq", args[0]); err != nil {
+				return f.Usage(cmd, "%v", err)
+			}
+			if err := fl.Set("jq-raw-output", "true"); err != nil {
+				return f.Usage(cmd, "%v", err)
+			}
 			return nil
 		}
 		if len(args) > 0 {
-			return commandUsage(cmd, "unknown command %q for %q", args[0], cmd.CommandPath())
+			return f.Usage(cmd, "unknown command %q for %q", args[0], cmd.CommandPath())
 		}
 		return nil
 	}
 }
 
-func newCreatePATCmd() *cobra.Command {
-	f := &tokenFlags{}
+// NewCreatePATCmd is kongctl's create pat.
+func NewCreatePATCmd(f *cmdutil.Factory) *cobra.Command {
+	o := &createOptions{f: f}
 	var userID string
 	cmd := &cobra.Command{
 		Use:     "pat",
@@ -127,26 +139,27 @@ json and yaml print the whole record, and --jq filters it.`,
   konnectd create pat --name ci --expires-at 2027-06-24T12:00:00Z -o json
   eval "$(konnectd create pat --name ci --expires-in 7d -o env)"
   konnectd create pat --name deploy --expires-in 90d --store deploy-bot`,
-		Args: createArgs(&f.verbOptions),
+		Args: createArgs(f),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := f.check(cmd); err != nil {
+			if err := o.check(cmd); err != nil {
 				return err
 			}
-			p := f.params()
+			p := o.params()
 			if userID != "" {
 				p["userId"] = userID
 			}
-			return runVerb(cmd.Context(), cmd, &f.verbOptions, "token/createPersonal", p, cmd.OutOrStdout())
+			return o.flow.Send(cmd, "token/createPersonal", p, nil)
 		},
 	}
-	f.add(cmd)
-	cmd.Flags().StringVar(&userID, "user-id", "", helpUserID)
+	o.add(cmd)
+	cmd.Flags().StringVar(&userID, "user-id", "", cmdutil.HelpUserID)
 	return cmd
 }
 
-func newCreateSPATCmd() *cobra.Command {
-	f := &tokenFlags{}
-	var acct accountFlags
+// NewCreateSPATCmd is kongctl's create spat.
+func NewCreateSPATCmd(f *cmdutil.Factory) *cobra.Command {
+	o := &createOptions{f: f}
+	var acct cmdutil.AccountFlags
 	cmd := &cobra.Command{
 		Use:     "spat",
 		Aliases: []string{"spats"},
@@ -156,31 +169,26 @@ func newCreateSPATCmd() *cobra.Command {
 365 days) or until --expires-at. Output as for "create pat".`,
 		Example: `  konnectd create spat --name ci --system-account-name ci-deployer --expires-in 30d
   konnectd create spat --name ci --system-account-id 1d2f… --expires-in 30d -o token`,
-		Args: createArgs(&f.verbOptions),
+		Args: createArgs(f),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := f.check(cmd); err != nil {
+			if err := o.check(cmd); err != nil {
 				return err
 			}
-			p := f.params()
-			acct.into(p)
-			return runVerb(cmd.Context(), cmd, &f.verbOptions, "token/createSystemAccount", p, cmd.OutOrStdout())
+			p := o.params()
+			acct.Into(p)
+			return o.flow.Send(cmd, "token/createSystemAccount", p, nil)
 		},
 	}
-	f.add(cmd)
-	acct.add(cmd)
+	o.add(cmd)
+	acct.Add(cmd)
 	return cmd
 }
 
-// accountFlags select a system account, for spat commands: the flag set
-// defined once in cmdutil.
-type accountFlags struct{ cmdutil.AccountFlags }
-
-func (a *accountFlags) add(cmd *cobra.Command) { a.Add(cmd) }
-func (a *accountFlags) into(p map[string]any)  { a.Into(p) }
-
-func newCreateSystemAccountCmd() *cobra.Command {
-	o := &verbOptions{}
+// NewCreateSystemAccountCmd is konnectd's create system-account (kongctl
+// has it as create konnect organization system-account).
+func NewCreateSystemAccountCmd(f *cmdutil.Factory) *cobra.Command {
 	var name, description string
+	var flow cmdutil.Flow
 	cmd := &cobra.Command{
 		Use:     "system-account",
 		Aliases: []string{"system-accounts"},
@@ -188,14 +196,13 @@ func newCreateSystemAccountCmd() *cobra.Command {
 		Long: `Create a system account (kongctl's "create konnect organization
 system-account"). Konnect refuses a name that is already taken.`,
 		Example: `  konnectd create system-account --name ci-deployer --description "Deploys from CI"`,
-		Args:    createArgs(o),
+		Args:    createArgs(f),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runVerb(cmd.Context(), cmd, o, "systemAccount/create",
-				map[string]any{"name": name, "description": description}, cmd.OutOrStdout())
+			return flow.Send(cmd, "systemAccount/create", map[string]any{"name": name, "description": description}, nil)
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "System account name.")
 	cmd.Flags().StringVar(&description, "description", "", "System account description.")
-	o.addFlags(cmd, "json", "yaml", "text")
+	flow = f.NewFlow(cmd, "json", "yaml", "text")
 	return cmd
 }
