@@ -349,6 +349,14 @@ func (s *Service) RotateToken(ctx context.Context, c Caller, r *RotateTokenReque
 		}
 		return nil, err
 	}
+	kept, err := s.keepSecret(ctx, req, created)
+	if err != nil {
+		var se *StateError
+		if errors.As(err, &se) {
+			se.State += fmt.Sprintf(". The old %s is untouched and still works", oldLabel)
+		}
+		return nil, err
+	}
 
 	step := "delete old token"
 	if action == "revoked" {
@@ -359,9 +367,13 @@ func (s *Service) RotateToken(ctx context.Context, c Caller, r *RotateTokenReque
 	}
 	if err != nil {
 		where := "its secret is in this error's data (created.token)"
-		if created.Stored != nil {
+		switch {
+		case created.Stored != nil:
 			where = fmt.Sprintf("it is stored in the %s keychain as %s", created.Stored.Keychain, created.Stored.Account)
-		} else {
+		case kept != "":
+			where = kept
+			created = created.withoutSecret()
+		default:
 			s.guard(ctx, req, created)
 		}
 		return nil, &StateError{Step: step, Err: err, Created: created,
@@ -373,8 +385,10 @@ func (s *Service) RotateToken(ctx context.Context, c Caller, r *RotateTokenReque
 	if err != nil {
 		return nil, s.undelivered(ctx, req, created, "render", err)
 	}
-	s.guard(ctx, req, created)
-	return v, nil
+	if kept == "" {
+		s.guard(ctx, req, created)
+	}
+	return withWarning(v, kept), nil
 }
 
 // rotatedSuffix is the timestamp rotatedName appends.
