@@ -69,7 +69,9 @@ func (s *Service) Login(ctx context.Context, c Caller, token string) (*LoginResu
 	if err := s.keys.Set(ctx, keychain.ProfileAccount(p.Name), token); err != nil {
 		return nil, err
 	}
-	s.record(ctx, loginRecord(keychain.ProfileAccount(p.Name), p.Name, res.Kind, keychain.SourceLogin, res.User))
+	rec := loginRecord(keychain.ProfileAccount(p.Name), p.Name, res.Kind, keychain.SourceLogin, res.User)
+	s.matchLogin(ctx, kc, &rec)
+	s.record(ctx, rec)
 	s.log.Info("stored credential", "profile", p.Name, "kind", res.Kind, "keychain", s.keys.Kind())
 	return res, nil
 }
@@ -129,7 +131,10 @@ type AuthStatus struct {
 	// Stored is konnectd's record of a keychain credential: which Konnect
 	// token it is (token_id, empty when it came from login), its expiry,
 	// how it got there.
-	Stored       *keychain.Record      `json:"stored,omitempty"`
+	Stored *keychain.Record `json:"stored,omitempty"`
+	// DaysLeft is whole days until the stored credential expires, when
+	// its expiry is known (see the expiry watch).
+	DaysLeft     *int                  `json:"daysLeft,omitempty"`
 	User         *konnect.User         `json:"user,omitempty"`
 	Organization *konnect.Organization `json:"organization,omitempty"`
 	Warnings     []string              `json:"warnings"`
@@ -162,6 +167,9 @@ func (s *Service) Status(ctx context.Context, c Caller) (*AuthStatus, error) {
 	if sess.Credential.Source == config.SourceKeychain {
 		if rec, ok := s.CredentialRecord(ctx, sess.Profile.Name); ok {
 			st.Stored = &rec
+			if d, ok := DaysLeft(rec.ExpiresAt, s.now()); ok {
+				st.DaysLeft = &d
+			}
 		}
 	}
 	st.Warnings = append(st.Warnings, sess.Warnings...)

@@ -398,6 +398,7 @@ func (s *Service) record(ctx context.Context, rec keychain.Record) {
 	if err := s.index.Put(context.WithoutCancel(ctx), rec); err != nil {
 		s.log.Warn("keychain index not updated", "account", rec.Account, "error", err)
 	}
+	s.Kick() // the expiry watch learns the new expiry
 }
 
 func createdRecord(account, source, profile string, t *TokenCreated) keychain.Record {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/konnectd/konnectd/config"
@@ -50,6 +51,9 @@ type Service struct {
 
 	locks  accountLocks
 	faults *testFaults
+
+	watchMu sync.Mutex
+	watch   *ExpiryWatch
 }
 
 // New builds a Service.

@@ -88,7 +88,11 @@ func (s *Server) initialize(ctx context.Context, p *InitializeParams) (*Initiali
 		if p.Env != nil {
 			sess.env = kongctlEnv(p.Env)
 		}
+		sess.initialized = true
 		sess.mu.Unlock()
+		for _, f := range s.onInitialize {
+			f(sess)
+		}
 	}
 	return &InitializeResult{
 		ServerInfo: ServerInfo{Name: "konnectd", Version: s.opts.Version},

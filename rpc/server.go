@@ -53,6 +53,8 @@ type Server struct {
 	idle       chan struct{} // receives when the idle timer fires
 	idleTimer  *time.Timer
 	onConnect  []func(*Session)
+	// onInitialize runs after a session's initialize (see OnInitialize).
+	onInitialize []func(*Session)
 }
 
 // NewServer builds a server with the lifecycle methods and the given method
@@ -101,6 +103,10 @@ func (s *Server) MethodNames() []string {
 // OnConnect registers f to run for every new session (after it is
 // registered, before its first message is read).
 func (s *Server) OnConnect(f func(*Session)) { s.onConnect = append(s.onConnect, f) }
+
+// OnInitialize registers f to run when a session has sent initialize
+// (before the reply is written). Register before serving.
+func (s *Server) OnInitialize(f func(*Session)) { s.onInitialize = append(s.onInitialize, f) }
 
 func (s *Server) maxActive() int {
 	if s.opts.MaxActive > 0 {

@@ -28,6 +28,17 @@ type Session struct {
 	defaultProfile string
 	env            map[string]string
 	shutdown       bool
+	initialized    bool
+}
+
+// Initialized reports whether the client has sent initialize. Until its
+// first message the connection's framing is not known, so a notification
+// sent earlier could go out in the wrong framing: notifications that can
+// wait (token/expiring) go to initialized sessions only.
+func (s *Session) Initialized() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.initialized
 }
 
 // ClientName is what the client called itself in initialize ("" if it did not).

@@ -24,6 +24,8 @@ type daemonOptions struct {
 	keychain     string
 	keychainFile string
 	concurrency  int
+	// clock is the daemon's test clock (serve --test-clock), nil normally.
+	clock *core.TestClock
 }
 
 func (o *daemonOptions) addFlags(cmd *cobra.Command) {
@@ -93,7 +95,11 @@ func (o *daemonOptions) core(ctx context.Context, log *slog.Logger) (*core.Servi
 		w.Close()
 		return nil, nil, err
 	}
-	svc := core.New(core.Options{Config: w, Keychain: store, Index: index, JQ: jqEngine(), Log: log, Konnect: konnect.Options{Concurrency: o.concurrency}})
+	copts := core.Options{Config: w, Keychain: store, Index: index, JQ: jqEngine(), Log: log, Konnect: konnect.Options{Concurrency: o.concurrency}}
+	if o.clock != nil {
+		copts.Now = o.clock.Now
+	}
+	svc := core.New(copts)
 	return svc, w, nil
 }
 
@@ -110,14 +116,7 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions, stop func
 	if err != nil {
 		return nil, err
 	}
-	srv := rpc.NewServer(rpc.Options{
-		Logger:       log,
-		MaxMessage:   o.maxMessage,
-		IdleTimeout:  o.idleTimeout,
-		DrainTimeout: o.drainTimeout,
-		Version:      version.Version,
-		Stop:         stop,
-	},
+	families := [][]rpc.Method{
 		rpc.JQMethods(jqEngine()),
 		rpc.ProfileMethods(svc),
 		rpc.AuthMethods(svc),
@@ -125,11 +124,24 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions, stop func
 		rpc.CredentialMethods(svc, log),
 		rpc.TokenMethods(svc),
 		rpc.KeychainMethods(svc, log),
-	)
+	}
+	if o.daemon.clock != nil {
+		families = append(families, rpc.TestClockMethods(o.daemon.clock, svc))
+	}
+	srv := rpc.NewServer(rpc.Options{
+		Logger:       log,
+		MaxMessage:   o.maxMessage,
+		IdleTimeout:  o.idleTimeout,
+		DrainTimeout: o.drainTimeout,
+		Version:      version.Version,
+		Stop:         stop,
+	}, families...)
+	startLifecycle(ctx, svc, srv)
 	// Config announces, RPC subscribes: every client hears about each
 	// effective change, with its own active profile.
 	unsub := w.Subscribe(func(ch config.Change) {
 		log.Info("config changed", "profiles", len(ch.Profiles), "error", ch.Error)
+		svc.Kick() // thresholds may have changed
 		srv.Broadcast(context.Background(), "profile/didChange", func(s *rpc.Session) any {
 			return core.ProfileChange(ch, rpc.CallerFrom(rpc.WithSession(context.Background(), s), ""))
 		})

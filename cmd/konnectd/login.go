@@ -140,6 +140,7 @@ func printStatus(w io.Writer, st *core.AuthStatus) {
 	if org := st.Organization; org != nil {
 		line("Organization", fmt.Sprintf("%s (%s)", org.Name, org.ID))
 	}
+	statusLifecycle(st, line)
 	keys := st.Keychain
 	if keys == "" {
 		keys = "none"
