@@ -194,18 +194,23 @@ func (s *Service) NewExpiryWatch(path string, notify Notifier) *ExpiryWatch {
 	return w
 }
 
-// Kick makes the watch look again now (a token was stored or forgotten,
+// Kick makes the watch (and the revoker) look again now (a token was stored or forgotten,
 // the config or the clock changed). It never blocks.
 func (s *Service) Kick() {
 	s.watchMu.Lock()
-	w := s.watch
+	w, rk := s.watch, s.revokerKick
 	s.watchMu.Unlock()
-	if w == nil {
-		return
+	if w != nil {
+		select {
+		case w.kick <- struct{}{}:
+		default:
+		}
 	}
-	select {
-	case w.kick <- struct{}{}:
-	default:
+	if rk != nil {
+		select {
+		case rk <- struct{}{}:
+		default:
+		}
 	}
 }
 

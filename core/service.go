@@ -52,8 +52,14 @@ type Service struct {
 	locks  accountLocks
 	faults *testFaults
 
-	watchMu sync.Mutex
-	watch   *ExpiryWatch
+	watchMu     sync.Mutex
+	watch       *ExpiryWatch
+	revokerKick chan struct{}
+
+	pendingOnce sync.Once
+	pendingFile *pendingStore
+
+	auditMu sync.Mutex
 }
 
 // New builds a Service.

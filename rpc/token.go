@@ -55,6 +55,9 @@ func TokenMethods(svc *core.Service) []Method {
 		Func("token/rotate", func(ctx context.Context, p *RotateTokenParams) (any, error) {
 			return svc.RotateToken(handoff(ctx), CallerFrom(ctx, p.Profile), &p.RotateTokenRequest)
 		}),
+		Func("token/pending", func(ctx context.Context, _ *NoParams) ([]core.PendingRevocation, error) {
+			return svc.PendingRevocations(ctx)
+		}),
 		Func("systemAccount/create", func(ctx context.Context, p *CreateSystemAccountParams) (any, error) {
 			return svc.CreateSystemAccount(ctx, CallerFrom(ctx, p.Profile), &p.CreateSystemAccountRequest)
 		}),

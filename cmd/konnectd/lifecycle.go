@@ -55,6 +55,7 @@ func startLifecycle(ctx context.Context, svc *core.Service, srv *rpc.Server) {
 	// next one.
 	srv.OnInitialize(func(*rpc.Session) { svc.Kick() })
 	go w.Run(ctx)
+	go svc.RunRevoker(ctx)
 }
 
 // statusLifecycle adds konnectd status's lines about the credential's

@@ -42,6 +42,7 @@ talk to the running daemon and start one when none runs.`,
 		newStatusCmd(),
 		newStopCmd(),
 		newForgetCmd(),
+		newRotateCmd(),
 	// subcommands are added here, one line each
 	)
 	return root
