@@ -1,9 +1,12 @@
 package core
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -124,4 +127,65 @@ func appendAudit(path string, line []byte) error {
 		return err
 	}
 	return f.Close()
+}
+
+// auditCreate records a token Konnect just created, before anything else
+// can fail: where its secret goes is the request's store target, else the
+// reply (a hand-out).
+func (s *Service) auditCreate(ctx context.Context, req *tokenRequest, kind, id, name string) {
+	ev := AuditEvent{Event: "create", Profile: req.profile(), Kind: kind, TokenID: id, Account: req.account, Detail: name}
+	if req.account == "" {
+		ev.Detail += "; secret in the reply"
+		if req.keep {
+			ev.Detail = name + "; secret kept as recovered:" + id
+		}
+	}
+	s.audit(ctx, ev)
+}
+
+// AuditMaxEvents bounds what ReadAudit returns: the most recent ones.
+const AuditMaxEvents = 10000
+
+// AuditList is audit/list's answer.
+type AuditList struct {
+	File      string       `json:"file"`
+	Events    []AuditEvent `json:"events"`
+	Truncated bool         `json:"truncated,omitempty"` // older events were left out (AuditMaxEvents)
+}
+
+// ReadAudit returns the events at or after since (zero: all), oldest
+// first, from the rotated generation and the current file. A line that is
+// not an event (a torn write) is skipped.
+func (s *Service) ReadAudit(ctx context.Context, since time.Time) (*AuditList, error) {
+	path := s.auditPath()
+	out := &AuditList{File: path, Events: []AuditEvent{}}
+	if path == "" {
+		return out, nil
+	}
+	for _, p := range []string{path + ".1", path} {
+		b, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("audit log: %w", err)
+		}
+		for _, line := range bytes.Split(b, []byte("\n")) {
+			var ev AuditEvent
+			if len(line) == 0 || json.Unmarshal(line, &ev) != nil {
+				continue
+			}
+			if t, err := time.Parse(time.RFC3339Nano, ev.Time); err == nil && t.Before(since) {
+				continue
+			}
+			out.Events = append(out.Events, ev)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if n := len(out.Events); n > AuditMaxEvents {
+		out.Events, out.Truncated = out.Events[n-AuditMaxEvents:], true
+	}
+	return out, nil
 }

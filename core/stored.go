@@ -189,6 +189,7 @@ func (s *Service) Forget(ctx context.Context, c Caller, r *ForgetRequest) (*Forg
 		res.Message += "; the token itself was not deleted in Konnect"
 	}
 	s.log.Info("forgot keychain entry", "account", acct, "removed", res.Removed)
+	s.audit(ctx, AuditEvent{Event: "forget", What: "keychain/forget", Account: acct, Profile: rec.Profile, Kind: rec.Kind, TokenID: rec.TokenID})
 	s.Kick()
 	return res, nil
 }
@@ -220,6 +221,11 @@ func (s *Service) Secret(ctx context.Context, r *ForgetRequest) (*StoredSecret, 
 	if err != nil {
 		return nil, err
 	}
+	ev := AuditEvent{Event: "hand-out", What: "keychain/secret", Account: acct}
+	if rec, ok := s.indexRecord(ctx, acct); ok {
+		ev.Profile, ev.Kind, ev.TokenID = rec.Profile, rec.Kind, rec.TokenID
+	}
+	s.audit(ctx, ev)
 	return &StoredSecret{Account: acct, Secret: v}, nil
 }
 

@@ -303,6 +303,7 @@ func (s *Service) mintPAT(ctx context.Context, req *tokenRequest, userID, name s
 	if err != nil {
 		return nil, outcomeHint(err, KindPAT, name, nil)
 	}
+	s.auditCreate(ctx, req, KindPAT, p.ID, name)
 	uid := p.UserID
 	if uid == "" {
 		uid = userID
@@ -321,6 +322,7 @@ func (s *Service) mintSPAT(ctx context.Context, req *tokenRequest, acct *konnect
 	if err != nil {
 		return nil, outcomeHint(err, KindSPAT, name, acct)
 	}
+	s.auditCreate(ctx, req, KindSPAT, t.ID, name)
 	return &TokenCreated{Type: KindSPAT, ID: t.ID, Name: t.Name, Token: t.Token, SystemAccountID: acct.ID,
 		SystemAccountName: acct.Name, CreatedAt: kongTime(t.CreatedAt), UpdatedAt: kongTime(t.UpdatedAt),
 		LastUsedAt: kongTime(t.LastUsedAt), ExpiresAt: kongTime(t.ExpiresAt)}, nil

@@ -258,6 +258,7 @@ func (s *Service) DeleteToken(ctx context.Context, c Caller, r *DeleteTokenReque
 	if err := s.deleteToken(ctx, sess, o, t.ID); err != nil {
 		return nil, err
 	}
+	s.audit(ctx, AuditEvent{Event: "delete", What: "token/delete", Profile: sess.Profile.Name, Kind: o.kind, TokenID: t.ID, Detail: t.Name})
 	rec := output.DeleteRecord{Type: o.kind, ID: t.ID, Name: t.Name, Status: "deleted"}
 	res := &DeleteResult{DeleteRecord: rec}
 	var notes []string

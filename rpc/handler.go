@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/konnectd/konnectd/core"
 	"log/slog"
 	"runtime/debug"
 	"sync"
@@ -71,6 +72,7 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 	m, known := h.srv.methods[req.Method]
 	reqCtx, cancel := context.WithCancel(ctx)
 	reqCtx = context.WithValue(reqCtx, sessionKey{}, h.sess)
+	reqCtx = core.WithPeer(reqCtx, h.sess.auditPeer())
 	if !req.Notif {
 		reqCtx = context.WithValue(reqCtx, requestIDKey{}, req.ID)
 		reqCtx = context.WithValue(reqCtx, replyHooksKey{}, &replyHooks{})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sourcegraph/jsonrpc2"
 
+	"github.com/konnectd/konnectd/core"
 	"github.com/konnectd/konnectd/internal/safesocket"
 )
 
@@ -29,6 +30,18 @@ type Session struct {
 	env            map[string]string
 	shutdown       bool
 	initialized    bool
+
+	exeOnce sync.Once
+	exe     string
+}
+
+// auditPeer is the session's peer for the audit log: the kernel's uid and
+// pid (SO_PEERCRED), the executable behind the pid (read once, at the
+// first request: /proc/PID/exe on Linux, "" where the platform has no such
+// link), and what the client called itself.
+func (s *Session) auditPeer() core.Peer {
+	s.exeOnce.Do(func() { s.exe = peerExecutable(s.Peer.PID) })
+	return core.Peer{UID: s.Peer.UID, PID: s.Peer.PID, Exe: s.exe, Client: s.ClientName(), Transport: s.Transport}
 }
 
 // Initialized reports whether the client has sent initialize. Until its

@@ -124,6 +124,7 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions, stop func
 		rpc.CredentialMethods(svc, log),
 		rpc.TokenMethods(svc),
 		rpc.KeychainMethods(svc, log),
+		rpc.AuditMethods(svc),
 	}
 	if o.daemon.clock != nil {
 		families = append(families, rpc.TestClockMethods(o.daemon.clock, svc))

@@ -43,6 +43,7 @@ talk to the running daemon and start one when none runs.`,
 		newStopCmd(),
 		newForgetCmd(),
 		newRotateCmd(),
+		newAuditCmd(),
 	// subcommands are added here, one line each
 	)
 	return root
