@@ -39,7 +39,7 @@ func TestAuditRotatesBySize(t *testing.T) {
 	}
 	// Without a peer in the context the line names this process.
 	r.svc.Audit(context.Background(), core.AuditEvent{Event: "revoke"})
-	l, _ = r.svc.ReadAudit(context.Background(), r.clock.Now().Add(-time.Millisecond))
+	l, _ = r.svc.ReadAudit(context.Background(), r.clock.Now().Add(-500*time.Millisecond))
 	if len(l.Events) != 1 || l.Events[0].Peer.PID != os.Getpid() {
 		t.Fatalf("daemon's own event: %+v", l.Events)
 	}
