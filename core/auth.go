@@ -134,7 +134,10 @@ type AuthStatus struct {
 	Stored *keychain.Record `json:"stored,omitempty"`
 	// DaysLeft is whole days until the stored credential expires, when
 	// its expiry is known (see the expiry watch).
-	DaysLeft     *int                  `json:"daysLeft,omitempty"`
+	DaysLeft *int `json:"daysLeft,omitempty"`
+	// PATs is how many personal access tokens the user holds, of the
+	// MaxPATs Konnect allows (a PAT credential only).
+	PATs         *PATQuota             `json:"pats,omitempty"`
 	User         *konnect.User         `json:"user,omitempty"`
 	Organization *konnect.Organization `json:"organization,omitempty"`
 	Warnings     []string              `json:"warnings"`
@@ -188,6 +191,14 @@ func (s *Service) Status(ctx context.Context, c Caller) (*AuthStatus, error) {
 		return st, nil
 	}
 	st.Authenticated = true
+	if st.User != nil && st.User.ID != "" {
+		if q, err := s.patQuota(ctx, sess, st.User.ID, c.Face); err == nil {
+			st.PATs = q
+			if q.Advice != "" {
+				st.Warnings = append(st.Warnings, q.Advice)
+			}
+		}
+	}
 	return st, nil
 }
 

@@ -296,6 +296,9 @@ func (s *Service) mintPAT(ctx context.Context, req *tokenRequest, userID, name s
 		}
 		userID = u.ID
 	}
+	if err := s.checkQuota(ctx, req, userID); err != nil {
+		return nil, err
+	}
 	if err := s.preflight(ctx, req, s.placeholder(req, KindPAT, name, userID, nil)); err != nil {
 		return nil, err
 	}

@@ -30,6 +30,10 @@ type (
 		ProfileParam
 		core.RotateTokenRequest
 	}
+	QuotaParams struct {
+		ProfileParam
+		core.QuotaRequest
+	}
 	CreateSystemAccountParams struct {
 		ProfileParam
 		core.CreateSystemAccountRequest
@@ -54,6 +58,9 @@ func TokenMethods(svc *core.Service) []Method {
 		}),
 		Func("token/rotate", func(ctx context.Context, p *RotateTokenParams) (any, error) {
 			return svc.RotateToken(handoff(ctx), CallerFrom(ctx, p.Profile), &p.RotateTokenRequest)
+		}),
+		Func("token/quota", func(ctx context.Context, p *QuotaParams) (*core.PATQuota, error) {
+			return svc.Quota(ctx, CallerFrom(ctx, p.Profile), &p.QuotaRequest)
 		}),
 		Func("token/pending", func(ctx context.Context, _ *NoParams) ([]core.PendingRevocation, error) {
 			return svc.PendingRevocations(ctx)

@@ -61,6 +61,9 @@ func startLifecycle(ctx context.Context, svc *core.Service, srv *rpc.Server) {
 // statusLifecycle adds konnectd status's lines about the credential's
 // life: when it expires and how many days are left.
 func statusLifecycle(st *core.AuthStatus, line func(k, v string)) {
+	if st.PATs != nil {
+		line("PATs", fmt.Sprintf("%d/%d", st.PATs.Held, st.PATs.Max))
+	}
 	if st.Stored == nil || st.Stored.ExpiresAt == "" || st.DaysLeft == nil {
 		return
 	}
