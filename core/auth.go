@@ -97,15 +97,31 @@ type LogoutResult struct {
 	Profile string `json:"profile"`
 	Removed bool   `json:"removed"`
 	Message string `json:"message"`
+	// Revoked, with revoke, says what became of the token in Konnect.
+	Revoked string `json:"revoked,omitempty"`
 }
 
 // Logout removes the profile's credential from the keychain. Other sources
 // (env, the config file, kongctl's token file) are the user's and stay.
 func (s *Service) Logout(ctx context.Context, c Caller) (*LogoutResult, error) {
+	return s.LogoutRevoke(ctx, c, false)
+}
+
+// LogoutRevoke is Logout that, with revoke, first revokes the profile's
+// token in Konnect (when konnectd knows its id); a revocation that fails
+// leaves the entry where it is.
+func (s *Service) LogoutRevoke(ctx context.Context, c Caller, revoke bool) (*LogoutResult, error) {
 	if s.keys == nil {
 		return nil, errNoKeychain
 	}
 	name := c.ProfileName()
+	var revoked string
+	if revoke {
+		var err error
+		if revoked, err = s.logoutRevoke(ctx, name); err != nil {
+			return nil, err
+		}
+	}
 	err := s.keys.Delete(ctx, keychain.ProfileAccount(name))
 	if (err == nil || errors.Is(err, keychain.ErrNotFound)) && s.index != nil {
 		if ierr := s.index.Delete(ctx, keychain.ProfileAccount(name)); ierr != nil {
@@ -114,7 +130,8 @@ func (s *Service) Logout(ctx context.Context, c Caller) (*LogoutResult, error) {
 	}
 	switch {
 	case err == nil:
-		return &LogoutResult{Profile: name, Removed: true, Message: fmt.Sprintf("Removed stored Konnect credentials for profile %q", name)}, nil
+		s.Kick()
+		return &LogoutResult{Profile: name, Removed: true, Revoked: revoked, Message: fmt.Sprintf("Removed stored Konnect credentials for profile %q", name)}, nil
 	case errors.Is(err, keychain.ErrNotFound):
 		return &LogoutResult{Profile: name, Message: fmt.Sprintf("No stored Konnect credentials found for profile %q", name)}, nil
 	}

@@ -30,6 +30,10 @@ type (
 		ProfileParam
 		core.RotateTokenRequest
 	}
+	RevokeAllParams struct {
+		ProfileParam
+		core.RevokeAllRequest
+	}
 	QuotaParams struct {
 		ProfileParam
 		core.QuotaRequest
@@ -61,6 +65,9 @@ func TokenMethods(svc *core.Service) []Method {
 		}),
 		Func("token/quota", func(ctx context.Context, p *QuotaParams) (*core.PATQuota, error) {
 			return svc.Quota(ctx, CallerFrom(ctx, p.Profile), &p.QuotaRequest)
+		}),
+		Func("token/revokeAll", func(ctx context.Context, p *RevokeAllParams) (*core.RevokeAllResult, error) {
+			return svc.RevokeAll(ctx, CallerFrom(ctx, p.Profile), &p.RevokeAllRequest)
 		}),
 		Func("token/pending", func(ctx context.Context, _ *NoParams) ([]core.PendingRevocation, error) {
 			return svc.PendingRevocations(ctx)

@@ -44,6 +44,7 @@ talk to the running daemon and start one when none runs.`,
 		newForgetCmd(),
 		newRotateCmd(),
 		newAuditCmd(),
+		newRevokeAllCmd(),
 	// subcommands are added here, one line each
 	)
 	return root
