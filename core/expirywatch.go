@@ -158,9 +158,11 @@ func (s *Service) expiryWarn(ctx context.Context, profile string) []time.Duratio
 // expiryState is what the watch persisted: per token, the thresholds
 // already raised.
 type expiryState struct {
-	Version  int                 `json:"version"`
-	Raised   map[string][]string `json:"raised"`    // watchKey → thresholds raised ("7d", "expired")
-	LookedUp map[string]string   `json:"looked_up"` // account → stored_at of the entry looked up
+	Version int                 `json:"version"`
+	Raised  map[string][]string `json:"raised"` // watchKey → thresholds raised ("7d", "expired")
+	// AutoFailed is watchKey → when to try a failed auto-rotation again.
+	AutoFailed map[string]string `json:"auto_failed,omitempty"`
+	LookedUp   map[string]string `json:"looked_up"` // account → stored_at of the entry looked up
 }
 
 // watchKey names one token in one entry: a new token in the same entry
@@ -180,14 +182,16 @@ type ExpiryWatch struct {
 	notify Notifier
 	kick   chan struct{}
 
-	mu    sync.Mutex
-	state *expiryState
+	mu       sync.Mutex
+	state    *expiryState
+	rotating map[string]bool // accounts being auto-rotated
+	rbCache  map[string]rotateBeforeSetting
 }
 
 // NewExpiryWatch builds the daemon's watch, keeping its state in path and
 // sending notifications through notify; s.Kick re-arms it.
 func (s *Service) NewExpiryWatch(path string, notify Notifier) *ExpiryWatch {
-	w := &ExpiryWatch{s: s, path: path, notify: notify, kick: make(chan struct{}, 1)}
+	w := &ExpiryWatch{s: s, path: path, notify: notify, kick: make(chan struct{}, 1), rotating: map[string]bool{}}
 	s.watchMu.Lock()
 	s.watch = w
 	s.watchMu.Unlock()
@@ -253,9 +257,26 @@ func (w *ExpiryWatch) Check(ctx context.Context) time.Time {
 		s.log.Warn("expiry watch: keychain index unreadable", "error", err)
 		return time.Time{}
 	}
+	next, due := w.check(ctx, recs)
+	for _, r := range due {
+		w.autoRotate(ctx, r)
+	}
+	if len(due) > 0 {
+		// The successors' thresholds (and any failure's retry) count now.
+		return s.now()
+	}
+	return next
+}
+
+// check raises the due notifications and returns the next threshold and
+// the entries due for auto-rotation.
+func (w *ExpiryWatch) check(ctx context.Context, recs []keychain.Record) (time.Time, []keychain.Record) {
+	s := w.s
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	st := w.load()
+	w.rbCache = map[string]rotateBeforeSetting{}
+	var due []keychain.Record
 	changed := false
 	now := s.now()
 	var next time.Time
@@ -268,6 +289,16 @@ func (w *ExpiryWatch) Check(ctx context.Context) time.Time {
 		}
 		key := watchKey(r)
 		live[key] = true
+		if at, ok := w.rotateAt(ctx, st, r, exp); ok {
+			if now.Before(at) {
+				if next.IsZero() || at.Before(next) {
+					next = at
+				}
+			} else if !w.rotating[r.Account] {
+				w.rotating[r.Account] = true
+				due = append(due, r)
+			}
+		}
 		th, ok := warn[r.Profile]
 		if !ok {
 			th = s.expiryWarn(ctx, r.Profile)
@@ -321,10 +352,16 @@ func (w *ExpiryWatch) Check(ctx context.Context) time.Time {
 			changed = true
 		}
 	}
+	for k := range st.AutoFailed {
+		if !live[k] {
+			delete(st.AutoFailed, k)
+			changed = true
+		}
+	}
 	if changed {
 		w.save(st)
 	}
-	return next
+	return next, due
 }
 
 // raise sends one notification; false when it reached no client.
@@ -379,6 +416,9 @@ func (w *ExpiryWatch) load() *expiryState {
 	}
 	if st.Raised == nil {
 		st.Raised = map[string][]string{}
+	}
+	if st.AutoFailed == nil {
+		st.AutoFailed = map[string]string{}
 	}
 	w.state = st
 	return st
