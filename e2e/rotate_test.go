@@ -205,3 +205,53 @@ func lifetime(t *testing.T, created, expires string) time.Duration {
 	}
 	return b.Sub(a).Round(time.Minute)
 }
+
+// TestPendingRevocationRetries: a retirement that fails (the profile's
+// credential is gone when it is due) stays pending with the error and a
+// backoff, and succeeds on a later try once a credential is back.
+func TestPendingRevocationRetries(t *testing.T) {
+	w := newWorld(t, worldOptions{configYAML: twoProfiles, daemonArgs: []string{"--test-clock"}})
+	cleanLogs(t, w)
+	w.login("default")
+	r := w.cli("", nil, "create", "pat", "--name", "ci-cred", "--expires-in", "30d", "--store-as-profile", "ci", "-o", "json")
+	var first core.TokenCreated
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &first) != nil {
+		t.Fatalf("create: %s", r)
+	}
+	if r := w.cli("", nil, "rotate", "-p", "ci", "--overlap", "1m"); r.code != 0 {
+		t.Fatalf("rotate: %s", r)
+	}
+	if r := w.cli("", nil, "logout", "-p", "ci"); r.code != 0 {
+		t.Fatalf("logout: %s", r)
+	}
+	w.advance(t, w.d, 2*time.Minute)
+	var pending []core.PendingRevocation
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if err := w.call("token/pending", map[string]any{}, &pending); err != nil {
+			t.Fatal(err)
+		}
+		if len(pending) == 1 && pending[0].Attempts >= 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no failed attempt recorded: %+v", pending)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	p := pending[0]
+	if p.ID != first.ID || p.LastError == "" || p.NextTry == "" || patStates(t, w)[first.ID] != "ACTIVE" {
+		t.Fatalf("after a failed try: %+v", p)
+	}
+	// A credential for the profile again; the next try after the backoff
+	// revokes it.
+	var res json.RawMessage
+	if err := w.call("auth/login", map[string]string{"profile": "ci", "token": w.emu.AdminToken()}, &res); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(t, w.d, 31*time.Second)
+	waitState(t, w, first.ID, "REVOKED")
+	if err := w.call("token/pending", map[string]any{}, &pending); err != nil || len(pending) != 0 {
+		t.Fatalf("still pending: %+v %v", pending, err)
+	}
+}
