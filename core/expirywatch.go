@@ -305,16 +305,24 @@ func (w *ExpiryWatch) check(ctx context.Context, recs []keychain.Record) (time.T
 			warn[r.Profile] = th
 		}
 		raised := st.Raised[key]
-		// The tightest crossed threshold is raised (a token made with 5
-		// days left raises 7d, not 30d and 7d); larger ones count as
+		// The tightest crossed threshold is raised (a token first seen
+		// with 5 days left raises 7d, not 30d and 7d); larger ones count as
 		// raised with it.
 		crossed := ""
 		var all []string
 		if !now.Before(exp) {
 			crossed = "expired"
 		}
+		// A threshold at or beyond the token's whole lifetime says nothing
+		// (a 30-day token has "30 days left" when it is made): it counts as
+		// raised. Without a creation time every threshold applies.
+		created, createdErr := time.Parse(time.RFC3339Nano, r.CreatedAt)
 		for _, d := range th {
 			at := exp.Add(-d)
+			if createdErr == nil && !at.After(created) {
+				all = append(all, thresholdText(d))
+				continue
+			}
 			if now.Before(at) {
 				if next.IsZero() || at.Before(next) {
 					next = at
@@ -370,7 +378,10 @@ func (w *ExpiryWatch) raise(r keychain.Record, exp, now time.Time, threshold str
 	days, _ := DaysLeft(r.ExpiresAt, now)
 	n := TokenExpiring{Account: r.Account, Name: name, Space: space, Profile: r.Profile, Kind: r.Kind, TokenID: r.TokenID,
 		TokenName: r.TokenName, ExpiresAt: r.ExpiresAt, DaysLeft: days, Threshold: threshold, Expired: threshold == "expired"}
-	what := fmt.Sprintf("keychain entry %s (%s)", r.Account, describe(r, true))
+	what := fmt.Sprintf("the %s in keychain entry %s", kindWord(r.Kind), r.Account)
+	if r.TokenID != "" {
+		what = fmt.Sprintf("%s %q (%s) in keychain entry %s", r.Kind, r.TokenName, r.TokenID, r.Account)
+	}
 	if n.Expired {
 		n.Message = fmt.Sprintf("%s expired at %s", what, r.ExpiresAt)
 	} else {

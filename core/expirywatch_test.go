@@ -89,6 +89,12 @@ func TestExpiryWatchThresholds(t *testing.T) {
 	r := newWatchRig(t, "default: {}\nteam:\n  konnectd:\n    expiry-warn: [10d, 36h]\n")
 	r.put(t, "token:a", "default", 5*24*time.Hour) // default 30d/7d/1d: 7d is the tightest crossed
 	r.put(t, "token:b", "team", 20*24*time.Hour)   // 10d and 36h: none crossed
+	// Made now with 30 days to live: "30 days left" says nothing new.
+	if err := r.index.Put(context.Background(), keychain.Record{Account: "token:c", Kind: "pat", TokenID: "id-c", Profile: "default",
+		CreatedAt: r.clock.Now().UTC().Format(time.RFC3339), ExpiresAt: r.clock.Now().Add(30 * 24 * time.Hour).UTC().Format(time.RFC3339),
+		StoredAt: "x", Source: keychain.SourceCreated}); err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	w := r.watch()
 	next := w.Check(ctx)
@@ -110,13 +116,18 @@ func TestExpiryWatchThresholds(t *testing.T) {
 	}
 	r.clock.Advance(10*24*time.Hour + time.Minute)
 	w.Check(ctx)
-	if got := r.take(); !eq(got, []string{"token:a expired", "token:b 10d"}) {
+	if got := r.take(); !eq(got, []string{"token:a expired", "token:b 10d"}) { // token:c has 20 days left: nothing
 		t.Fatalf("ten days on: %v", got)
 	}
 	r.clock.Advance(9 * 24 * time.Hour)
 	w.Check(ctx)
 	if got := r.take(); !eq(got, []string{"token:b 36h"}) {
 		t.Fatalf("nineteen days on: %v", got)
+	}
+	r.clock.Advance(5 * 24 * time.Hour) // token:c: 6 days left
+	w.Check(ctx)
+	if got := r.take(); !eq(got, []string{"token:b expired", "token:c 7d"}) {
+		t.Fatalf("twenty-four days on: %v", got)
 	}
 }
 

@@ -98,9 +98,10 @@ func (w *world) advance(t *testing.T, d *daemon, by time.Duration) {
 }
 
 // TestExpiryWatchRaisesEachOnce: a PAT stored with 8 days to live raises
-// 30d at once, then 7d, 1d and expired as the clock passes each, once
-// each, also across a daemon restart; get stored and status show days
-// left; a login's expiry is learnt from the token list.
+// nothing at once (30d is beyond its lifetime), then 7d, 1d and expired as
+// the clock passes each, once each, also across a daemon restart; get
+// stored and status show days left; a login's expiry is learnt from the
+// token list.
 func TestExpiryWatchRaisesEachOnce(t *testing.T) {
 	w := newWorld(t, worldOptions{daemonArgs: []string{"--test-clock"}})
 	cleanLogs(t, w)
@@ -110,8 +111,10 @@ func TestExpiryWatchRaisesEachOnce(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("create: %s", r)
 	}
+	l.none(t, "token:soon")
+	w.advance(t, w.d, 24*time.Hour+time.Minute)
 	n := l.next(t, "token:soon")
-	if n.Threshold != "30d" || n.DaysLeft != 7 || n.Expired || !strings.Contains(n.Message, "konnectd rotate soon") {
+	if n.Threshold != "7d" || n.DaysLeft != 6 || n.Expired || !strings.Contains(n.Message, "konnectd rotate soon") {
 		t.Fatalf("first notification: %+v", n)
 	}
 	// The login's token: matched by last use, its expiry known.
@@ -132,7 +135,7 @@ func TestExpiryWatchRaisesEachOnce(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if g := w.cli("", nil, "get", "stored"); g.code != 0 || !strings.Contains(g.stdout, "DAYS LEFT") || !strings.Contains(g.stdout, " 7 ") {
+	if g := w.cli("", nil, "get", "stored"); g.code != 0 || !strings.Contains(g.stdout, "DAYS LEFT") || !strings.Contains(g.stdout, " 6 ") {
 		t.Fatalf("get stored: %s", g)
 	}
 	if s := w.cli("", nil, "status"); s.code != 0 || !strings.Contains(s.stdout, "days left)") {
@@ -143,14 +146,18 @@ func TestExpiryWatchRaisesEachOnce(t *testing.T) {
 	w.d.stop(t)
 	w.d = startDaemonAt(t, w.d.socket, w.env, "--config-file", w.config, "--test-clock")
 	l = listen(t, w.d.socket)
-	w.advance(t, w.d, time.Hour)
+	// The new daemon's test clock starts from the wall clock: catch it up
+	// with the old one's (a day and a minute ahead), and a little more.
+	if err := l.c.Call(context.Background(), "test/clock", map[string]string{"advance": (25*time.Hour + time.Minute).String()}, nil); err != nil {
+		t.Fatal(err)
+	}
 	l.none(t, "token:soon")
 
 	for _, step := range []struct {
 		by        time.Duration
 		threshold string
 		days      int
-	}{{24 * time.Hour, "7d", 6}, {6 * 24 * time.Hour, "1d", 0}, {24 * time.Hour, "expired", -1}} {
+	}{{6 * 24 * time.Hour, "1d", 0}, {24 * time.Hour, "expired", -1}} {
 		w.advance(t, w.d, step.by)
 		n := l.next(t, "token:soon")
 		if n.Threshold != step.threshold || n.DaysLeft != step.days || n.Expired != (step.threshold == "expired") {
