@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"runtime/debug"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/konnectd/konnectd/core"
 	"github.com/konnectd/konnectd/internal/redact"
 )
 
@@ -32,6 +34,8 @@ func (t *tools) guard(next sdk.MethodHandler) sdk.MethodHandler {
 		}
 		ctx, cancel := context.WithTimeout(ctx, t.o.Timeout)
 		defer cancel()
+		// The audit log names the agent host that spawned this server.
+		ctx = core.WithPeer(ctx, hostPeer())
 		defer func() {
 			if r := recover(); r != nil {
 				t.o.Log.Error("tool panicked", "tool", name, "panic", redact.String(fmt.Sprint(r)), "stack", redact.String(string(debug.Stack())))
@@ -62,4 +66,12 @@ func errorResult(msg string) *sdk.CallToolResult {
 	res := &sdk.CallToolResult{}
 	res.SetError(errors.New(msg))
 	return res
+}
+
+// hostPeer is the process that runs this MCP server (its parent, the
+// agent host), for the audit log.
+func hostPeer() core.Peer {
+	ppid := os.Getppid()
+	exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", ppid))
+	return core.Peer{UID: os.Getuid(), PID: ppid, Exe: exe, Client: "konnectd mcp", Transport: "stdio"}
 }
