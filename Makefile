@@ -7,7 +7,7 @@ LDFLAGS := -X $(PKG)/internal/version.Version=$(VERSION) -X $(PKG)/internal/vers
 BIN     := bin/konnectd
 FUZZTIME ?= 10s
 
-.PHONY: all build demo test deps unit fuzz bench vet clean test-demo test-mcp vsix test-vscode
+.PHONY: all build demo test deps unit fuzz fuzz-long bench vet clean test-demo test-mcp vsix test-vscode golden
 
 all: build
 
@@ -33,15 +33,33 @@ vet:
 unit: build
 	scripts/keyring.sh $(GO) test -race -count=1 ./...
 
+# golden: only the kongctl replay (e2e/golden_test.go), with its score line;
+# `make test` runs it too, inside unit, and prints the score and the diffs
+# when a case differs.
+golden: build
+	bash -o pipefail -c "$(GO) test -count=1 -run '^TestKongctlGolden$$' -v ./e2e | grep -E '^(kongctl golden|--- FAIL|ok|FAIL)'"
+
 # Each fuzz target runs briefly on top of its seed corpus.
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzStream$$' -fuzztime $(FUZZTIME) ./rpc
 	$(GO) test -run '^$$' -fuzz '^FuzzJQParams$$' -fuzztime $(FUZZTIME) ./rpc
 	$(GO) test -run '^$$' -fuzz '^FuzzEval$$' -fuzztime $(FUZZTIME) ./jq
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeChecked$$' -fuzztime $(FUZZTIME) ./jq
+	$(GO) test -run '^$$' -fuzz '^FuzzWireFrames$$' -fuzztime $(FUZZTIME) ./jq
 	$(GO) test -run '^$$' -fuzz '^FuzzWalk$$' -fuzztime $(FUZZTIME) ./rpc
 	$(GO) test -run '^$$' -fuzz '^FuzzMarshalParams$$' -fuzztime $(FUZZTIME) ./rpc
 	$(GO) test -run '^$$' -fuzz '^FuzzObject$$' -fuzztime $(FUZZTIME) ./internal/jsonwalk
+	$(GO) test -run '^$$' -fuzz '^FuzzDuplicateKey$$' -fuzztime $(FUZZTIME) ./internal/jsonwalk
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeMessage$$' -fuzztime $(FUZZTIME) ./rpc
+	$(GO) test -run '^$$' -fuzz '^FuzzRepliesEchoID$$' -fuzztime $(FUZZTIME) ./rpc
+	$(GO) test -run '^$$' -fuzz '^FuzzMaskValues$$' -fuzztime $(FUZZTIME) ./internal/redact
+
+# Every fuzz target in the sources, each for 2 minutes (about 20 in all;
+# `make fuzz-long FUZZTIME=10m` for longer), one after another. Not part
+# of make test.
+fuzz-long: FUZZTIME = 2m
+fuzz-long:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) scripts/fuzz.sh
 
 # make demo's walk-through, checked step by step (its output, which holds
 # a token on purpose, stays out of the log).
@@ -53,7 +71,7 @@ test-demo: build
 test-mcp: build
 	scripts/mcp-inspector-test.sh $(BIN)
 
-## vscode: the VS Code extension in clients/vscode (code-server and Node 24 are cached in KONNECTD_CACHE, default ~/.cache/konnectd)
+## vscode: the VS Code extension in clients/vscode (code-server and Node 24 are cached in KONNECTD_CACHE, default $XDG_CACHE_HOME/konnectd or ~/.cache/konnectd)
 ## vsix: clients/vscode/dist/konnectd-vscode.vsix (esbuild bundle, vsce package --no-dependencies)
 vsix:
 	scripts/vscode-test.sh vsix

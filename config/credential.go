@@ -61,7 +61,8 @@ func (p *Profile) Credential(explicit string, keychain KeychainLookup) (*Credent
 	if keychain != nil {
 		t, err := keychain(p.Name)
 		if err != nil {
-			return nil, redact.Error(fmt.Errorf("profile %q: keychain: %w", p.Name, err))
+			// The keychain's errors start with "keychain: " themselves.
+			return nil, redact.Error(fmt.Errorf("profile %q: %w", p.Name, err))
 		}
 		if t = strings.TrimSpace(t); t != "" {
 			return &Credential{Token: t, Source: SourceKeychain, Where: "keychain"}, nil

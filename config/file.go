@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"slices"
 	"strings"
 
@@ -48,9 +47,10 @@ type value struct {
 
 // Load reads and parses the file at loc. A missing default file is an empty
 // config; a missing explicit file is ErrConfigFileNotExist. The file is only
-// ever opened for reading.
+// ever opened for reading, and only when it is a regular file of at most
+// MaxFileSize bytes.
 func Load(loc Location) (*File, error) {
-	data, err := os.ReadFile(loc.Path)
+	data, err := readLimited(loc.Path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if loc.Explicit {
@@ -59,6 +59,8 @@ func Load(loc Location) (*File, error) {
 		f := empty(loc.Path)
 		f.tokenProfiles = scanTokenProfiles(loc.Path)
 		return f, nil
+	case errors.As(err, new(*ParseError)):
+		return nil, err
 	case err != nil:
 		return nil, fmt.Errorf("config file %s: %w", loc.Path, err)
 	}
@@ -76,8 +78,13 @@ func empty(path string) *File {
 
 // Parse parses data as the config file at path (path is used for messages and
 // to find login token files). Errors read
-// "config file <path>: line L, column C: <problem>".
+// "config file <path>: line L, column C: <problem>". Data over MaxFileSize
+// and aliases that expand past MaxAliasNodes are refused like any other
+// invalid file.
 func Parse(path string, data []byte) (*File, error) {
+	if len(data) > MaxFileSize {
+		return nil, tooLarge(path)
+	}
 	f := empty(path)
 	f.exists = true
 	f.sum = sha256.Sum256(data)
@@ -90,6 +97,9 @@ func Parse(path string, data []byte) (*File, error) {
 	}
 	if len(doc.Content) == 0 {
 		return f, nil
+	}
+	if err := checkAliases(path, &doc); err != nil {
+		return nil, err
 	}
 	root := resolveAlias(doc.Content[0])
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {

@@ -53,12 +53,14 @@ type Watcher struct {
 	opts WatchOptions
 	fsw  *fsnotify.Watcher
 
-	mu      sync.Mutex
-	good    *File  // last good config; never nil
-	seen    *File  // what the last reload saw when it was valid
-	lastBad string // the error text of the last reload, "" when it was fine
-	subs    map[*subscription]struct{}
-	closed  bool // no more subscriptions
+	mu       sync.Mutex
+	good     *File     // last good config; never nil
+	loaded   bool      // good came from a load, not the empty stand-in
+	seen     *File     // what the last reload saw when it was valid
+	lastBad  string    // the error text of the last reload, "" when it was fine
+	badSince time.Time // when the content went bad; zero while lastBad is ""
+	subs     map[*subscription]struct{}
+	closed   bool // no more subscriptions
 
 	watched map[string]bool // touched by the run goroutine only
 	stop    context.CancelFunc
@@ -96,6 +98,34 @@ func (w *Watcher) Current() (*File, error) {
 		return w.good, errors.New(w.lastBad)
 	}
 	return w.good, nil
+}
+
+// State is a watcher's view of its file at one moment.
+type State struct {
+	// File is the last good config. Before any load succeeded it is an
+	// empty config for the path (never nil); Loaded says which.
+	File *File
+	// Loaded is false while no load of the file has succeeded since the
+	// watch began: then Err says why, and there is no last good config
+	// to fall back on.
+	Loaded bool
+	// Err is the newest load's problem (nil when File is the newest
+	// content), with line and column when the YAML is at fault.
+	Err error
+	// Since is when the file first failed to load in the current run of
+	// failures; zero when Err is nil.
+	Since time.Time
+}
+
+// State returns the watcher's current state.
+func (w *Watcher) State() State {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	st := State{File: w.good, Loaded: w.loaded}
+	if w.lastBad != "" {
+		st.Err, st.Since = errors.New(w.lastBad), w.badSince
+	}
+	return st
 }
 
 // Location is the file being watched.
@@ -165,11 +195,20 @@ func (w *Watcher) reload() {
 			// Broken content is compared by its message, not its bytes:
 			// two saves that give the same error and the same last good
 			// profiles would announce the same thing.
+			if w.lastBad == "" {
+				w.badSince = time.Now()
+			}
 			w.lastBad, w.seen = msg, nil
-			c = &Change{Profiles: w.good.Profiles(), Error: msg, File: w.good}
+			// With nothing loaded yet there is no last good config, and
+			// no profiles: profile/list answers the same.
+			profiles := []string{}
+			if w.loaded {
+				profiles = w.good.Profiles()
+			}
+			c = &Change{Profiles: profiles, Error: msg, File: w.good}
 		}
 	} else if w.lastBad != "" || w.seen == nil || !w.seen.same(f) {
-		w.good, w.seen, w.lastBad = f, f, ""
+		w.good, w.seen, w.lastBad, w.loaded, w.badSince = f, f, "", true, time.Time{}
 		c = &Change{Profiles: f.Profiles(), File: f}
 	}
 	var subs []*subscription

@@ -80,9 +80,9 @@ func (s *Service) Login(ctx context.Context, c Caller, token string) (*LoginResu
 // comes to exist for konnectd, so an unknown name is accepted here (kongctl
 // does the same with "kongctl login --profile new").
 func (s *Service) loginProfile(ctx context.Context, c Caller) (*config.Profile, error) {
-	f, err := s.cfg.Current()
-	if f == nil {
-		return nil, &ProfileError{Err: err}
+	f, _, err := s.configFile(c)
+	if err != nil {
+		return nil, err
 	}
 	name := c.ProfileName()
 	p, err := f.Profile(name, c.Env, func(string) bool { return true })
@@ -142,9 +142,26 @@ func (s *Service) LogoutRevoke(ctx context.Context, c Caller, revoke bool) (*Log
 type AuthStatus struct {
 	Profile       string `json:"profile"`
 	Authenticated bool   `json:"authenticated"`
-	Source        string `json:"source,omitempty"` // param, env, keychain, config-file, login-token
-	Where         string `json:"where,omitempty"`
-	Keychain      string `json:"keychain,omitempty"` // system, file, or "" when none
+	// State tells the failures apart: authenticated, no_credential,
+	// rejected (Konnect answered 401), unreachable (Konnect could not be
+	// reached, so the token is untested), keychain_unavailable (no
+	// credential found, and the keychain could not be asked), expired (a
+	// kongctl login token past its expiry) or error (Konnect answered
+	// with another error).
+	State  string `json:"state"`
+	Source string `json:"source,omitempty"` // param, env, keychain, config-file, login-token
+	Where  string `json:"where,omitempty"`
+	// Konnect is where the token is checked: the identity API's root.
+	Konnect string `json:"konnect,omitempty"`
+	// Problem says in one line why the profile is not authenticated, and
+	// Hint what to do about it (the command to run for this profile).
+	Problem  string `json:"problem,omitempty"`
+	Hint     string `json:"hint,omitempty"`
+	Keychain string `json:"keychain,omitempty"` // system, file, or "" when none
+	// KeychainError is set when the keychain could not be asked (no
+	// D-Bus session bus, no Secret Service): "konnectd login" cannot
+	// work until it can.
+	KeychainError string `json:"keychainError,omitempty"`
 	// Stored is konnectd's record of a keychain credential: which Konnect
 	// token it is (token_id, empty when it came from login), its expiry,
 	// how it got there.
@@ -162,7 +179,8 @@ type AuthStatus struct {
 
 // Status says whether the caller's profile has a working credential, where
 // it comes from, and what is risky about it. Failures to reach Konnect are
-// warnings here, not errors: status must answer even when Konnect cannot.
+// not errors here: status must answer even when Konnect cannot, and say
+// which failure it is (see AuthStatus.State).
 func (s *Service) Status(ctx context.Context, c Caller) (*AuthStatus, error) {
 	st := &AuthStatus{Profile: c.ProfileName(), Warnings: []string{}}
 	if s.keys != nil {
@@ -173,14 +191,27 @@ func (s *Service) Status(ctx context.Context, c Caller) (*AuthStatus, error) {
 	} else {
 		st.Warnings = append(st.Warnings, "no keychain is configured: credentials can only come from the environment or the config file")
 	}
-	sess, err := s.Resolve(ctx, c)
+	if _, w, _ := s.configFile(c); w != "" {
+		st.Warnings = append(st.Warnings, w)
+	}
+	sess, err := s.resolve(ctx, c)
+	if sess != nil && sess.keychainErr != nil {
+		st.KeychainError = sess.keychainErr.Error()
+		st.Warnings = append(st.Warnings, st.KeychainError)
+	}
 	if err != nil {
 		var ae *AuthError
-		if errors.As(err, &ae) {
-			st.Warnings = append(st.Warnings, err.Error())
+		if !errors.As(err, &ae) {
+			return nil, err
+		}
+		st.Profile = sess.Profile.Name
+		if sess.Credential != nil {
+			st.Source, st.Where = string(sess.Credential.Source), sess.Credential.Where
+			st.State, st.Problem = "expired", err.Error()
 			return st, nil
 		}
-		return nil, err
+		noCredential(st, s.keys != nil)
+		return st, nil
 	}
 	st.Profile = sess.Profile.Name
 	st.Source, st.Where = string(sess.Credential.Source), sess.Credential.Where
@@ -192,7 +223,12 @@ func (s *Service) Status(ctx context.Context, c Caller) (*AuthStatus, error) {
 			}
 		}
 	}
-	st.Warnings = append(st.Warnings, sess.Warnings...)
+	st.Konnect = sess.client.IdentityURL()
+	for _, w := range sess.Warnings {
+		if w != st.KeychainError {
+			st.Warnings = append(st.Warnings, w)
+		}
+	}
 	if sess.Credential.Plaintext {
 		st.Warnings = append(st.Warnings, fmt.Sprintf("the token is stored in plaintext in the config file (%s); run 'konnectd auth import' (konnectd call auth/import) to move it into the keychain", sess.Credential.Where))
 	}
@@ -204,9 +240,13 @@ func (s *Service) Status(ctx context.Context, c Caller) (*AuthStatus, error) {
 		st.Organization, err = sess.client.Organization(ctx)
 	}
 	if err != nil {
-		st.Warnings = append(st.Warnings, err.Error())
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		checkFailed(st, err)
 		return st, nil
 	}
+	st.State = "authenticated"
 	st.Authenticated = true
 	if st.User != nil && st.User.ID != "" {
 		if q, err := s.patQuota(ctx, sess, st.User.ID, c.Face); err == nil {

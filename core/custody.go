@@ -197,7 +197,7 @@ func (s *Service) keepSecret(ctx context.Context, req *tokenRequest, t *TokenCre
 	}
 	s.record(ctx, createdRecord(acct, keychain.SourceRecovered, req.profile(), t))
 	s.log.Info("kept the secret of a created token the output does not show", "kind", t.Type, "id", t.ID, "account", acct)
-	return fmt.Sprintf("the output does not show the new %s's secret; konnectd keeps it in the %s keychain as %s: %s", t.label(), s.keys.Kind(), acct, s.lookup(req.face, acct)), nil
+	return fmt.Sprintf("the output does not show the new %s's secret; konnectd keeps it in the %s keychain as %s: %s", t.label(), s.keys.Kind(), acct, s.secretLookup(req.face, acct)), nil
 }
 
 // DryRunError is an output or jq failure found by trying the output on a
@@ -360,7 +360,7 @@ func (s *Service) tokenState(ctx context.Context, sess *Session, rec keychain.Re
 	default:
 		return ""
 	}
-	list, err := s.tokens(ctx, sess, o)
+	list, err := s.tokens(ctx, sess, o, "")
 	if err != nil {
 		s.log.Debug("could not tell the replaced token's state", "id", rec.TokenID, "error", err)
 		return ""
@@ -425,7 +425,7 @@ func (s *Service) rescue(ctx context.Context, req *tokenRequest, t *TokenCreated
 		if keyErr = s.keys.Set(ctx, acct, t.Token); keyErr == nil {
 			s.record(ctx, createdRecord(acct, keychain.SourceRecovered, req.profile(), t))
 			s.log.Warn("kept a created token whose delivery failed", "kind", t.Type, "id", t.ID, "step", step, "account", acct)
-			rec := &Recovery{In: "keychain", Keychain: s.keys.Kind(), Account: acct, Lookup: s.lookup(req.face, acct)}
+			rec := &Recovery{In: "keychain", Keychain: s.keys.Kind(), Account: acct, Lookup: s.secretLookup(req.face, acct)}
 			return &StateError{Step: step, Err: cause, Created: t.withoutSecret(), Recovery: rec,
 				State: fmt.Sprintf("the %s was created in Konnect and works; its secret is kept in the %s keychain as %s: %s", t.label(), rec.Keychain, acct, rec.Lookup)}
 		}
@@ -458,10 +458,10 @@ func (s *Service) deleteCommand(face string, t *TokenCreated) string {
 	return fmt.Sprintf("'konnectd delete %s %s%s'", t.Type, t.ID, sel)
 }
 
-// lookup says how to read account's secret from where face runs, for the
+// secretLookup says how to read account's secret from where face runs, for the
 // keychain in use: secret-tool on Linux's Secret Service, and konnectd's
 // own command everywhere (the only one for the file store).
-func (s *Service) lookup(face, account string) string {
+func (s *Service) secretLookup(face, account string) string {
 	name, space := keychain.AccountName(account)
 	cmd := fmt.Sprintf("'konnectd get stored %s --secret'", name)
 	if space == "profile" {

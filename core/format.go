@@ -3,6 +3,10 @@ package core
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/konnectd/konnectd/output"
 )
@@ -14,6 +18,39 @@ type Format struct {
 	JQ        *string `json:"jq,omitempty"`        // a jq expression; "" means "."
 	RawOutput bool    `json:"rawOutput,omitempty"` // kongctl's -r
 	FullIDs   bool    `json:"fullIds,omitempty"`   // kongctl's --text-id-format full
+	// TimeZone is the caller's IANA zone (its TZ): kongctl prints a
+	// user's times in local time, and the caller's local time is not
+	// necessarily the daemon's. "" or an unknown zone means the daemon's.
+	TimeZone string `json:"timeZone,omitempty"`
+	// Layout is kongctl's --text-layout (compact, auto, wide); Width the
+	// caller's terminal width when its stdout is one (0: not a terminal,
+	// kongctl's 120-column table).
+	Layout string `json:"layout,omitempty"`
+	Width  int    `json:"width,omitempty"`
+	// JQColor and JQColorTheme are kongctl's --jq-color (auto, always,
+	// never) and --jq-color-theme; "" means the profile's jq.color.enabled
+	// and jq.color.theme, then auto and friendly. Terminal says the
+	// caller's stdout is a terminal with NO_COLOR unset, which auto needs.
+	// Columns are kongctl's --columns, HEADER=.path each (text only).
+	Columns      []string `json:"columns,omitempty"`
+	JQColor      string   `json:"jqColor,omitempty"`
+	JQColorTheme string   `json:"jqColorTheme,omitempty"`
+	Terminal     bool     `json:"terminal,omitempty"`
+
+	// defaultJQ is the profile's jq.default-expression, used when JQ is
+	// absent (set by withProfileDefaults, never by a client).
+	defaultJQ string
+}
+
+// location is the zone display times are printed in.
+func (f *Format) location() *time.Location {
+	if f == nil || f.TimeZone == "" {
+		return time.Local
+	}
+	if loc, err := time.LoadLocation(strings.TrimPrefix(f.TimeZone, ":")); err == nil {
+		return loc
+	}
+	return time.Local
 }
 
 // Text is the result of a method called with a format.
@@ -36,6 +73,9 @@ type Text struct {
 type formatter struct {
 	opts output.Options
 	svc  *Service
+	// warnings go with every answer rendered (the config file's, from
+	// Session.ConfigWarning).
+	warnings []string
 }
 
 // prepare checks f for kind before anything else happens: kongctl creates
@@ -50,12 +90,39 @@ func (s *Service) prepare(f *Format, kind output.Kind, profile string, configOut
 		Raw:       f.RawOutput,
 		Profile:   profile,
 		FullIDs:   f.FullIDs,
+		Layout:    f.Layout,
+		Width:     f.Width,
+		Location:  f.location(),
 	}
 	if !o.OutputSet && configOutput != "" {
 		o.Output = output.Format(configOutput)
 	}
 	if f.JQ != nil {
 		o.JQ, o.JQSet = *f.JQ, true
+	} else {
+		o.JQ = f.defaultJQ
+	}
+	switch f.Layout {
+	case "", "compact", "auto", "wide":
+	default:
+		return nil, &ValidationError{Problems: []string{fmt.Sprintf("invalid text layout %q, must be one of [compact auto wide]", f.Layout)}}
+	}
+	var err error
+	if len(f.Columns) > 0 {
+		// kongctl checks the output before the columns themselves.
+		if o.Output != "" && o.Output != output.Text {
+			return nil, &ValidationError{Problems: []string{"--columns is only supported with --output text"}}
+		}
+		if o.Columns, err = output.ParseColumns(f.Columns); err != nil {
+			return nil, &ValidationError{Problems: []string{err.Error()}}
+		}
+	}
+	if o.Color, err = output.UseColor(f.JQColor, f.Terminal); err != nil {
+		return nil, &ValidationError{Problems: []string{err.Error()}}
+	}
+	o.ColorTheme = f.JQColorTheme
+	if f.Width < 0 || f.Width > 10000 {
+		return nil, &ValidationError{Problems: []string{fmt.Sprintf("width must be between 0 and 10000, got %d", f.Width)}}
 	}
 	checked, err := o.Check(kind, s.jq)
 	if err != nil {
@@ -73,5 +140,5 @@ func (fm *formatter) render(ctx context.Context, v any) (any, error) {
 	if err := output.Render(ctx, &buf, v, fm.opts, fm.svc.jq); err != nil {
 		return nil, err
 	}
-	return Text{Text: buf.String()}, nil
+	return Text{Text: buf.String(), Warnings: slices.Clone(fm.warnings)}, nil
 }

@@ -255,7 +255,7 @@ func TestAssignedRolesBySubject(t *testing.T) {
 		}
 	}
 	v, err := r.svc.ListAssignedRoles(ctx, r.caller, konnect.Subject{Kind: konnect.SubjectUser, ID: emulator.AlexCruzID},
-		core.ListQuery{Filter: `{"role_name":"Publisher"}`}, &core.Format{})
+		core.ListQuery{Filter: `{"role_name":"Publisher"}`}, &core.Format{Output: "json"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,14 +17,22 @@ type ProfileList struct {
 }
 
 // ListProfiles lists the configured profiles and the caller's active one.
+// An invalid file is not an error here: the answer says what is wrong
+// (Error) next to the last good profiles, or none when nothing ever loaded.
 func (s *Service) ListProfiles(ctx context.Context, c Caller) (*ProfileList, error) {
-	f, err := s.cfg.Current()
-	l := &ProfileList{Active: c.ProfileName()}
-	if f != nil {
-		l.Profiles, l.ConfigFile = f.Profiles(), f.Path()
-	}
+	st, err := s.configState(c)
 	if err != nil {
-		l.Error = err.Error()
+		return nil, err
+	}
+	l := &ProfileList{Active: c.ProfileName()}
+	if st.File != nil {
+		l.ConfigFile = st.File.Path()
+		if st.Loaded {
+			l.Profiles = st.File.Profiles()
+		}
+	}
+	if st.Err != nil {
+		l.Error = st.Err.Error()
 	}
 	if l.Profiles == nil {
 		l.Profiles = []string{}
@@ -63,6 +71,9 @@ func (s *Service) GetProfile(ctx context.Context, c Caller) (*ProfileInfo, error
 		return nil, err
 	}
 	info := &ProfileInfo{Name: p.Name, Settings: map[string]string{}}
+	if _, w, _ := s.configFile(c); w != "" {
+		info.Warnings = append(info.Warnings, w)
+	}
 	for _, k := range p.Keys() {
 		if k == config.KeyPAT {
 			info.Settings[k] = "(set; hidden)"
@@ -77,7 +88,7 @@ func (s *Service) GetProfile(ctx context.Context, c Caller) (*ProfileInfo, error
 	} else {
 		info.Warnings = append(info.Warnings, err.Error())
 	}
-	if cred, err := p.Credential(c.PAT, s.keychainLookup(ctx, &info.Warnings)); err == nil {
+	if cred, err := p.Credential(c.PAT, s.keychainLookup(ctx, &info.Warnings, nil)); err == nil {
 		info.CredentialSource, info.CredentialWhere = string(cred.Source), cred.Where
 	} else if _, none := err.(*config.NoTokenError); !none {
 		info.Warnings = append(info.Warnings, err.Error())

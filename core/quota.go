@@ -55,7 +55,7 @@ func (s *Service) Quota(ctx context.Context, c Caller, r *QuotaRequest) (*PATQuo
 }
 
 func (s *Service) patQuota(ctx context.Context, sess *Session, userID, face string) (*PATQuota, error) {
-	list, err := s.tokens(ctx, sess, &owner{kind: KindPAT, userID: userID})
+	list, err := s.tokens(ctx, sess, &owner{kind: KindPAT, userID: userID}, "")
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,10 +16,20 @@ import (
 	"github.com/konnectd/konnectd/konnect"
 )
 
-// ConfigSource is where profiles come from: a *config.Watcher in the
-// daemon, a fixed file in tests.
+// ConfigSource is where profiles come from: a *config.Set in the daemon,
+// a fixed file in tests.
 type ConfigSource interface {
 	Current() (*config.File, error)
+}
+
+// ConfigFiles is a ConfigSource that serves any config file a caller
+// names, each with its own state (config.Set). Without it only the one
+// file is served and a caller naming another gets an error, never the
+// wrong profiles.
+type ConfigFiles interface {
+	ConfigSource
+	// State is the file at path ("" for the source's own file).
+	State(path string) (config.State, error)
 }
 
 // Options are the parts a Service is built from.
@@ -81,16 +92,41 @@ func (s *Service) JQ() *jq.Engine { return s.jq }
 
 // Caller is who a request comes from and what it asked for: the profile
 // named in the request, the connection's default profile, the caller's own
-// KONGCTL_* environment, and an explicit token if the request carried one.
+// KONGCTL_* environment, an explicit token if the request carried one, and
+// the config file it uses.
 type Caller struct {
 	Profile        string
 	DefaultProfile string
 	Env            config.Env
-	PAT            string
+	// PAT, BaseURL and Region are kongctl's --pat, --base-url and --region
+	// for this one request: they win over the profile's (flag > env >
+	// config, as in kongctl) and change nothing the daemon keeps.
+	PAT     string
+	BaseURL string
+	Region  string
 	// Face is where the answer is shown (FaceCLI, FaceVSCode, FaceMCP, or
 	// FaceRPC for any other client), so messages name commands that exist
 	// there.
 	Face string
+	// ConfigFile is the absolute path of the caller's config file; ""
+	// means the daemon's own.
+	ConfigFile string
+}
+
+// baseURL is kongctl's resolution with this request's flags on top: any
+// base URL (flag, env or config) wins over any region, then the default.
+// The host allow-list is konnect.New's and applies to all of them.
+func (c Caller) baseURL(p *config.Profile) (string, error) {
+	if b := strings.TrimSpace(c.BaseURL); b != "" {
+		return b, nil
+	}
+	if u, ok := p.String(config.KeyBaseURL); ok && strings.TrimSpace(u) != "" {
+		return strings.TrimSpace(u), nil
+	}
+	if strings.TrimSpace(c.Region) != "" {
+		return config.RegionURL(c.Region)
+	}
+	return p.BaseURL()
 }
 
 // ProfileName is the profile this caller means: request param > the
@@ -106,7 +142,13 @@ type Session struct {
 	Credential *config.Credential
 	BaseURL    string
 	Warnings   []string
-	client     *konnect.Client
+	// ConfigWarning is set when the config file is invalid and its last
+	// good content is in use (see configWarning).
+	ConfigWarning string
+	client        *konnect.Client
+	// keychainErr is the keychain's answer when it could not be asked
+	// (ErrUnavailable) and the credential search went on without it.
+	keychainErr error
 }
 
 // Client is the Konnect client for the session's profile and credential.
@@ -116,12 +158,9 @@ func (s *Session) Client() *konnect.Client { return s.client }
 // config file that never loaded is an error; one that broke after loading
 // keeps serving the last good profiles (the watcher's contract).
 func (s *Service) profile(ctx context.Context, c Caller) (*config.Profile, *config.File, error) {
-	f, err := s.cfg.Current()
-	if f == nil {
-		if err == nil {
-			err = errors.New("no config loaded")
-		}
-		return nil, nil, &ProfileError{Err: err}
+	f, _, err := s.configFile(c)
+	if err != nil {
+		return nil, nil, err
 	}
 	name := c.ProfileName()
 	p, err := f.Profile(name, c.Env, func(profile string) bool { return s.hasKeychainEntry(ctx, profile) })
@@ -134,28 +173,47 @@ func (s *Service) profile(ctx context.Context, c Caller) (*config.Profile, *conf
 // Resolve finds the caller's profile and credential and builds a client,
 // without calling Konnect.
 func (s *Service) Resolve(ctx context.Context, c Caller) (*Session, error) {
+	sess, err := s.resolve(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return sess, nil
+}
+
+// resolve is Resolve that also returns what it learnt before an error
+// (the profile, the keychain's state), for Status to explain it.
+func (s *Service) resolve(ctx context.Context, c Caller) (*Session, error) {
 	p, _, err := s.profile(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	sess := &Session{Profile: p}
-	cred, err := p.Credential(c.PAT, s.keychainLookup(ctx, &sess.Warnings))
+	_, sess.ConfigWarning, _ = s.configFile(c)
+	cred, err := p.Credential(c.PAT, s.keychainLookup(ctx, &sess.Warnings, &sess.keychainErr))
 	if err != nil {
 		var nt *config.NoTokenError
 		if errors.As(err, &nt) {
-			return nil, &AuthError{Profile: p.Name, Err: err}
+			if sess.keychainErr != nil {
+				err = &KeychainUnreachableError{Profile: p.Name, Keychain: sess.keychainErr.Error(), Err: nt}
+			}
+			return sess, &AuthError{Profile: p.Name, Err: err}
 		}
-		return nil, err
+		return sess, err
 	}
 	if cred.Login != nil && cred.Login.Expired(s.now()) {
-		return nil, &AuthError{Profile: p.Name, Err: fmt.Errorf("the kongctl login token for profile %q has expired; run 'kongctl login --profile %s' or store a PAT with 'konnectd login --profile %s'", p.Name, p.Name, p.Name)}
+		sess.Credential = cred
+		return sess, &AuthError{Profile: p.Name, Err: fmt.Errorf("the kongctl login token for profile %q has expired; run 'kongctl login --profile %s' or store a PAT with 'konnectd login --profile %s'", p.Name, p.Name, p.Name)}
 	}
 	if cred.Source == config.SourceKeychain && s.keys != nil {
 		// config only knows "the keychain"; the store knows the entry.
 		cred.Where = s.keys.Where(keychain.ProfileAccount(p.Name))
 	}
 	sess.Credential = cred
-	if sess.client, sess.BaseURL, err = s.client(p, cred.Token); err != nil {
+	base, err := c.baseURL(p)
+	if err != nil {
+		return nil, &ProfileError{Err: err}
+	}
+	if sess.client, sess.BaseURL, err = s.clientAt(p, base, cred.Token); err != nil {
 		return nil, err
 	}
 	return sess, nil
@@ -167,6 +225,11 @@ func (s *Service) client(p *config.Profile, token string) (*konnect.Client, stri
 	if err != nil {
 		return nil, "", &ProfileError{Err: err}
 	}
+	return s.clientAt(p, base, token)
+}
+
+// clientAt builds a Konnect client for profile p at base with token.
+func (s *Service) clientAt(p *config.Profile, base, token string) (*konnect.Client, string, error) {
 	o := s.kopt
 	o.BaseURL, o.Token = base, token
 	if s.http != nil {
@@ -186,7 +249,8 @@ func (s *Service) client(p *config.Profile, token string) (*konnect.Client, stri
 // missing entry is "nothing here"; a keychain that does not exist on this
 // machine is too, with a warning; a locked or stuck keychain stops the
 // request, because falling through would silently use another identity.
-func (s *Service) keychainLookup(ctx context.Context, warnings *[]string) config.KeychainLookup {
+// unavailable, when not nil, receives the keychain's error in that case.
+func (s *Service) keychainLookup(ctx context.Context, warnings *[]string, unavailable *error) config.KeychainLookup {
 	if s.keys == nil {
 		return nil
 	}
@@ -199,6 +263,9 @@ func (s *Service) keychainLookup(ctx context.Context, warnings *[]string) config
 			return "", nil
 		case errors.Is(err, keychain.ErrUnavailable):
 			*warnings = append(*warnings, err.Error())
+			if unavailable != nil {
+				*unavailable = err
+			}
 			return "", nil
 		}
 		return "", err

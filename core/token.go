@@ -420,7 +420,7 @@ func (s *Service) store(ctx context.Context, req *tokenRequest, t *TokenCreated)
 func (s *Service) undelivered(ctx context.Context, req *tokenRequest, t *TokenCreated, step string, err error) error {
 	if t.Stored != nil {
 		return &StateError{Step: step, Err: err, Created: t,
-			State: fmt.Sprintf("the %s was created and is stored in the %s keychain as %s: %s", t.label(), t.Stored.Keychain, t.Stored.Account, s.lookup(req.face, t.Stored.Account))}
+			State: fmt.Sprintf("the %s was created and is stored in the %s keychain as %s: %s", t.label(), t.Stored.Keychain, t.Stored.Account, s.secretLookup(req.face, t.Stored.Account))}
 	}
 	return s.rescue(ctx, req, t, step, err)
 }

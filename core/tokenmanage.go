@@ -30,7 +30,13 @@ type TokenRef struct {
 type ListTokensRequest struct {
 	TokenOwner
 	TokenRef
-	Format *Format `json:"format,omitempty"`
+	// PageSize is page[size] for a system account's tokens; 0 means the
+	// profile's konnect.page-size. A user's PATs come in one answer.
+	PageSize int     `json:"pageSize,omitempty"`
+	Format   *Format `json:"format,omitempty"`
+	// Expiry adds STATE and EXPIRES AT to the text table (konnectd's
+	// get pat --expiry); without it the table is kongctl's.
+	Expiry bool `json:"expiry,omitempty"`
 }
 
 // DeleteTokenRequest is token/delete. Forget also removes the keychain
@@ -39,7 +45,12 @@ type ListTokensRequest struct {
 type DeleteTokenRequest struct {
 	TokenOwner
 	TokenRef
-	Forget bool    `json:"forget,omitempty"`
+	Forget bool `json:"forget,omitempty"`
+	// Label is the name to print for a token deleted by id whose owner is
+	// given by id too: the second step of a delete the caller confirmed
+	// after looking the token up with token/list. With a label nothing is
+	// looked up again, so kongctl's requests are the ones sent.
+	Label  string  `json:"label,omitempty"`
 	Format *Format `json:"format,omitempty"`
 }
 
@@ -146,8 +157,16 @@ func (s *Service) resolveOwner(ctx context.Context, sess *Session, o TokenOwner)
 	return &owner{kind: KindPAT, userID: uid}, nil
 }
 
-// tokens lists an owner's tokens as kongctl's get records.
-func (s *Service) tokens(ctx context.Context, sess *Session, o *owner) ([]output.TokenInfo, error) {
+// tokens lists an owner's tokens as kongctl's get records: a user's PATs
+// in one request with no query, a system account's SPATs page by page at
+// the profile's konnect.page-size, only those named name when name is
+// set (filter[name][eq], as kongctl sends it).
+func (s *Service) tokens(ctx context.Context, sess *Session, o *owner, name string) ([]output.TokenInfo, error) {
+	return s.tokensPaged(ctx, sess, o, name, 0)
+}
+
+// tokensPaged is tokens with a page size; 0 means the profile's.
+func (s *Service) tokensPaged(ctx context.Context, sess *Session, o *owner, name string, pageSize int) ([]output.TokenInfo, error) {
 	var out []output.TokenInfo
 	if o.kind == KindPAT {
 		page, err := sess.client.ListPATs(ctx, o.userID, konnect.ListOptions{})
@@ -155,25 +174,76 @@ func (s *Service) tokens(ctx context.Context, sess *Session, o *owner) ([]output
 			return nil, err
 		}
 		for _, p := range page.Items {
-			out = append(out, output.TokenInfo{Type: KindPAT, ID: p.ID, Name: p.Name, UserID: p.UserID, State: p.State,
-				CreatedAt: kongTime(p.CreatedAt), UpdatedAt: kongTime(p.UpdatedAt), LastUsedAt: kongTimePtr(p.LastUsedAt),
-				ExpiresAt: kongTimePtr(p.ExpiresAt)})
+			out = append(out, patInfo(p))
 		}
 		return out, nil
 	}
-	page, err := sess.client.ListSPATs(ctx, o.acct.ID, konnect.ListOptions{})
+	size := pageSize
+	if size == 0 {
+		var err error
+		if size, err = sess.Profile.PageSize(); err != nil {
+			return nil, &ProfileError{Err: err}
+		}
+	}
+	lo := konnect.ListOptions{PageSize: size}
+	if name != "" {
+		lo.Filter = konnect.Filter{{Field: "name", Op: konnect.OpEq, Value: name}}
+	}
+	page, err := sess.client.ListSPATs(ctx, o.acct.ID, lo)
 	if err != nil {
 		return nil, err
 	}
 	for _, t := range page.Items {
-		out = append(out, output.TokenInfo{Type: KindSPAT, ID: t.ID, Name: t.Name, SystemAccountID: o.acct.ID,
-			SystemAccountName: o.acct.Name, CreatedAt: kongTime(t.CreatedAt), UpdatedAt: kongTime(t.UpdatedAt),
-			LastUsedAt: kongTime(t.LastUsedAt), ExpiresAt: kongTime(t.ExpiresAt)})
+		out = append(out, spatInfo(t, o.acct))
 	}
 	return out, nil
 }
 
-// pick finds the one token a TokenRef means.
+func patInfo(p konnect.PAT) output.TokenInfo {
+	return output.TokenInfo{Type: KindPAT, ID: p.ID, Name: p.Name, UserID: p.UserID, State: p.State,
+		CreatedAt: kongTime(p.CreatedAt), UpdatedAt: kongTime(p.UpdatedAt), LastUsedAt: kongTimePtr(p.LastUsedAt),
+		ExpiresAt: kongTimePtr(p.ExpiresAt)}
+}
+
+func spatInfo(t konnect.SPAT, acct *konnect.SystemAccount) output.TokenInfo {
+	return output.TokenInfo{Type: KindSPAT, ID: t.ID, Name: t.Name, SystemAccountID: acct.ID,
+		SystemAccountName: acct.Name, CreatedAt: kongTime(t.CreatedAt), UpdatedAt: kongTime(t.UpdatedAt),
+		LastUsedAt: kongTime(t.LastUsedAt), ExpiresAt: kongTime(t.ExpiresAt)}
+}
+
+// tokenNoun is kongctl's name for a kind in its messages.
+func tokenNoun(kind string) string {
+	if kind == KindSPAT {
+		return "system account access token"
+	}
+	return "personal access token"
+}
+
+// lookup finds the one token a TokenRef means, as kongctl does: an id is
+// fetched directly, a name is matched among the owner's tokens.
+func (s *Service) lookup(ctx context.Context, sess *Session, o *owner, r TokenRef) (output.TokenInfo, error) {
+	if r.ID != "" {
+		if o.kind == KindPAT {
+			p, err := sess.client.GetPAT(ctx, o.userID, r.ID)
+			if err != nil {
+				return output.TokenInfo{}, err
+			}
+			return patInfo(*p), nil
+		}
+		t, err := sess.client.GetSPAT(ctx, o.acct.ID, r.ID)
+		if err != nil {
+			return output.TokenInfo{}, err
+		}
+		return spatInfo(*t, o.acct), nil
+	}
+	list, err := s.tokens(ctx, sess, o, r.Name)
+	if err != nil {
+		return output.TokenInfo{}, err
+	}
+	return pick(list, o.kind, r)
+}
+
+// pick finds the one token a TokenRef means in list, in kongctl's words.
 func pick(list []output.TokenInfo, kind string, r TokenRef) (output.TokenInfo, error) {
 	var found []output.TokenInfo
 	for _, t := range list {
@@ -187,11 +257,11 @@ func pick(list []output.TokenInfo, kind string, r TokenRef) (output.TokenInfo, e
 	}
 	switch len(found) {
 	case 0:
-		return output.TokenInfo{}, &LookupError{Kind: "not_found", Msg: fmt.Sprintf("%s %q not found", kind, label)}
+		return output.TokenInfo{}, &LookupError{Kind: "not_found", Msg: fmt.Sprintf("%s %q not found", tokenNoun(kind), label)}
 	case 1:
 		return found[0], nil
 	}
-	return output.TokenInfo{}, &LookupError{Kind: "ambiguous", Msg: fmt.Sprintf("multiple %ss found with name %q; use the id", kind, label)}
+	return output.TokenInfo{}, &LookupError{Kind: "ambiguous", Msg: fmt.Sprintf("multiple %ss found with name %q; use an id", tokenNoun(kind), label)}
 }
 
 // ListTokens is kongctl's get pat|spat [id|name].
@@ -202,6 +272,9 @@ func (s *Service) ListTokens(ctx context.Context, c Caller, r *ListTokensRequest
 	if r.ID != "" && r.Name != "" {
 		return nil, invalid("give a token id or a name, not both")
 	}
+	if r.PageSize < 0 {
+		return nil, invalid(fmt.Sprintf("page size must be at least 1, got %d", r.PageSize))
+	}
 	sess, fm, err := s.identitySession(ctx, c, r.Format, output.KindGet)
 	if err != nil {
 		return nil, err
@@ -210,19 +283,23 @@ func (s *Service) ListTokens(ctx context.Context, c Caller, r *ListTokensRequest
 	if err != nil {
 		return nil, err
 	}
-	list, err := s.tokens(ctx, sess, o)
-	if err != nil {
-		return nil, err
+	columns := output.TokenColumns
+	if r.Expiry {
+		columns = output.TokenExpiryColumns
 	}
 	if r.ID != "" || r.Name != "" {
-		t, err := pick(list, o.kind, r.TokenRef)
+		t, err := s.lookup(ctx, sess, o, r.TokenRef)
 		if err != nil {
 			return nil, err
 		}
 		if fm == nil {
 			return t, nil
 		}
-		return fm.render(ctx, output.TokenItem(t))
+		return fm.render(ctx, output.TokenItem(t).WithColumns(columns))
+	}
+	list, err := s.tokensPaged(ctx, sess, o, "", r.PageSize)
+	if err != nil {
+		return nil, err
 	}
 	if fm == nil {
 		if list == nil {
@@ -230,30 +307,37 @@ func (s *Service) ListTokens(ctx context.Context, c Caller, r *ListTokensRequest
 		}
 		return &TokenList{Data: list}, nil
 	}
-	return fm.render(ctx, output.Tokens(list))
+	return fm.render(ctx, output.Tokens(list).WithColumns(columns))
 }
 
 // DeleteToken is kongctl's delete pat|spat <id|name>.
 func (s *Service) DeleteToken(ctx context.Context, c Caller, r *DeleteTokenRequest) (any, error) {
 	problems := ownerProblems(r.TokenOwner)
-	if err := invalid(append(problems, refProblem(r.TokenRef, "delete"))...); err != nil {
+	problems = append(problems, refProblem(r.TokenRef, "delete"))
+	if r.Label != "" && (r.ID == "" || (r.Kind == KindPAT && r.UserID == "") || (r.Kind == KindSPAT && r.SystemAccountID == "")) {
+		problems = append(problems, "label needs the token's id and its owner's id (userId or systemAccountId)")
+	}
+	if err := invalid(problems...); err != nil {
 		return nil, err
 	}
 	sess, fm, err := s.identitySession(ctx, c, r.Format, output.KindDelete)
 	if err != nil {
 		return nil, err
 	}
-	o, err := s.resolveOwner(ctx, sess, r.TokenOwner)
-	if err != nil {
-		return nil, err
-	}
-	list, err := s.tokens(ctx, sess, o)
-	if err != nil {
-		return nil, err
-	}
-	t, err := pick(list, o.kind, r.TokenRef)
-	if err != nil {
-		return nil, err
+	var t output.TokenInfo
+	var o *owner
+	if r.Label != "" {
+		// The second step of a confirmed delete: the caller looked the
+		// token up (token/list) and asked; nothing is looked up again.
+		o = &owner{kind: r.Kind, userID: r.UserID, acct: &konnect.SystemAccount{ID: r.SystemAccountID}}
+		t = output.TokenInfo{ID: r.ID, Name: r.Label}
+	} else {
+		if o, err = s.resolveOwner(ctx, sess, r.TokenOwner); err != nil {
+			return nil, err
+		}
+		if t, err = s.lookup(ctx, sess, o, r.TokenRef); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.deleteToken(ctx, sess, o, t.ID); err != nil {
 		return nil, err
@@ -327,11 +411,7 @@ func (s *Service) RotateToken(ctx context.Context, c Caller, r *RotateTokenReque
 	if err != nil {
 		return nil, err
 	}
-	list, err := s.tokens(ctx, req.sess, o)
-	if err != nil {
-		return nil, err
-	}
-	old, err := pick(list, o.kind, r.TokenRef)
+	old, err := s.lookup(ctx, req.sess, o, r.TokenRef)
 	if err != nil {
 		return nil, err
 	}

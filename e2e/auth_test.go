@@ -223,6 +223,9 @@ func TestLoginWithSystemAccountTokenAndLockedKeychain(t *testing.T) {
 	if strings.Contains(e.Message, "kpat_") || strings.Contains(e.Message, "spat_") {
 		t.Error("the keychain error holds a token")
 	}
+	if strings.Contains(e.Message, "keychain: keychain:") {
+		t.Errorf("the keychain error says keychain twice: %s", e.Message)
+	}
 	r := w.cli("", nil, "status", "-p", "ci")
 	if r.code == 0 || !strings.Contains(r.stderr, "locked") {
 		t.Fatalf("konnectd status on a locked keychain: %s", r)

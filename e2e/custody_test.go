@@ -109,7 +109,7 @@ func TestStoreNameTakenIsRefused(t *testing.T) {
 	secret, _ := w.keys.SecretToolLookup(t, "konnectd", "token:x")
 	before := len(w.emu.CreatedTokens())
 	r = w.cli("", nil, "create", "pat", "--name", "second", "--expires-in", "30d", "--store", "x")
-	if r.code != 2 || !strings.Contains(r.stderr, "keychain entry token:x is taken: it holds pat \"first\" ("+first.ID+")") ||
+	if r.code != 1 || !strings.Contains(r.stderr, "keychain entry token:x is taken: it holds pat \"first\" ("+first.ID+")") ||
 		!strings.Contains(r.stderr, "pass --replace") || !strings.Contains(r.stderr, "Nothing was created") {
 		t.Fatalf("second store: %s", r)
 	}
@@ -155,7 +155,7 @@ func TestStoreNameTakenIsRefused(t *testing.T) {
 	}
 	// An entry whose token was deleted (and the entry kept): the replace
 	// says the token is gone, so there is nothing left to clean up.
-	if r := w.cli("", nil, "delete", "pat", "second"); r.code != 0 || !strings.Contains(r.stderr, "Kept keychain entry token:x") {
+	if r := w.cli("yes\n", nil, "delete", "pat", "second"); r.code != 0 || !strings.Contains(r.stderr, "Kept keychain entry token:x") {
 		t.Fatalf("delete second, keeping its entry: %s", r)
 	}
 	r = w.cli("", nil, "create", "pat", "--name", "third", "--expires-in", "30d", "--store", "x", "--replace")
@@ -226,12 +226,14 @@ func TestDeleteForgetsStoredEntry(t *testing.T) {
 	if _, ok := w.keys.SecretToolLookup(t, "konnectd", "token:ci-bot"); ok {
 		t.Fatal("the dead token is still in the keychain")
 	}
-	// Asked, and answered yes; then not answered: kept, and told how.
-	r = w.cli("yes\n", nil, "delete", "pat", "ci-two")
+	// kongctl's confirmation, then the offer to forget: both answered
+	// yes; then only the deletion confirmed: the entry is kept, and the
+	// user told how to forget it.
+	r = w.cli("yes\nyes\n", nil, "delete", "pat", "ci-two")
 	if r.code != 0 || !strings.Contains(r.stderr, "Forget it?") || !strings.Contains(r.stderr, "Forgot token:ci-two") {
 		t.Fatalf("delete, yes: %s", r)
 	}
-	r = w.cli("", nil, "delete", "pat", "ci-three")
+	r = w.cli("yes\n", nil, "delete", "pat", "ci-three")
 	if r.code != 0 || !strings.Contains(r.stderr, "'konnectd forget token:ci-three' removes it") {
 		t.Fatalf("delete, no answer: %s", r)
 	}

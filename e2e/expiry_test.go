@@ -21,7 +21,7 @@ type listener struct {
 	seen chan struct{}
 }
 
-func listen(t *testing.T, socket string) *listener {
+func listenExpiry(t *testing.T, socket string) *listener {
 	t.Helper()
 	l := &listener{seen: make(chan struct{}, 64)}
 	c, err := rpc.Dial(context.Background(), socket, func(method string, p json.RawMessage) {
@@ -105,7 +105,7 @@ func (w *world) advance(t *testing.T, d *daemon, by time.Duration) {
 func TestExpiryWatchRaisesEachOnce(t *testing.T) {
 	w := newWorld(t, worldOptions{daemonArgs: []string{"--test-clock"}})
 	cleanLogs(t, w)
-	l := listen(t, w.d.socket)
+	l := listenExpiry(t, w.d.socket)
 	w.login("default")
 	r := w.cli("", nil, "create", "pat", "--name", "soon", "--expires-in", "8d", "--store", "soon")
 	if r.code != 0 {
@@ -145,7 +145,7 @@ func TestExpiryWatchRaisesEachOnce(t *testing.T) {
 	// A restart raises nothing again.
 	w.d.stop(t)
 	w.d = startDaemonAt(t, w.d.socket, w.env, "--config-file", w.config, "--test-clock")
-	l = listen(t, w.d.socket)
+	l = listenExpiry(t, w.d.socket)
 	// The new daemon's test clock starts from the wall clock: catch it up
 	// with the old one's (a day and a minute ahead), and a little more.
 	if err := l.c.Call(context.Background(), "test/clock", map[string]string{"advance": (25*time.Hour + time.Minute).String()}, nil); err != nil {

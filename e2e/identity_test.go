@@ -31,7 +31,7 @@ var identityCases = []struct {
 	{"identity/listUsers", map[string]any{}, []string{"get", "users"}, true, "Alex Garcia"},
 	{"identity/listTeams", map[string]any{}, []string{"get", "teams"}, true, "API Developers"},
 	{"identity/listSystemAccounts", map[string]any{}, []string{"get", "system-accounts"}, true, "terraform"},
-	{"identity/listAssignedRoles", map[string]any{"userId": emulator.AlexCruzID}, []string{"get", "assigned-roles", "--user-id", emulator.AlexCruzID}, true, "Publisher"},
+	{"identity/listAssignedRoles", map[string]any{"userId": emulator.AlexCruzID}, []string{"get", "assigned-roles", "--user-id", emulator.AlexCruzID}, true, "eu"}, // kongctl's table: ENTITY REGION, ID
 }
 
 func withFormat(params map[string]any, f *core.Format) map[string]any {
@@ -116,7 +116,7 @@ func TestIdentityEveryMethodEveryFormat(t *testing.T) {
 		t.Errorf("get me -o json:\n%s", r)
 	}
 	// get me does not switch to json for --jq; listings do.
-	if r := w.cli("", nil, "get", "me", "--jq", ".id"); r.code != 2 || !strings.Contains(r.stderr, "--jq is only supported with --output json or --output yaml") {
+	if r := w.cli("", nil, "get", "me", "--jq", ".id"); r.code != 1 || !strings.Contains(r.stderr, "--jq is only supported with --output json or --output yaml") {
 		t.Errorf("get me --jq without -o:\n%s", r)
 	}
 	if r := w.cli("", nil, "get", "teams", "--jq", "length"); r.code != 0 || r.stdout != "3\n" {
@@ -219,26 +219,45 @@ func TestIdentityErrors(t *testing.T) {
 	if err := w.call("identity/listAssignedRoles", map[string]any{"userId": "a", "teamId": "b"}, nil); !errors.As(err, &e) || e.Code != rpc.CodeInvalidParams {
 		t.Errorf("two subjects: %v", err)
 	}
-	if r := w.cli("", nil, "get", "users", "--filter", "filter[name][like]=x"); r.code != 2 ||
-		!strings.Contains(r.stderr, `unknown filter operator "like"`) || !strings.Contains(r.stderr, "Run 'konnectd get users --help' for usage") {
+	// Usage errors on kongctl's commands exit 1, as kongctl's do; the hint
+	// names the command, not the alias typed (cobra's and kongctl's way).
+	if r := w.cli("", nil, "get", "users", "--filter", "filter[name][like]=x"); r.code != 1 ||
+		!strings.Contains(r.stderr, `unknown filter operator "like"`) || !strings.Contains(r.stderr, "Run 'konnectd get user --help' for usage") {
 		t.Errorf("bad --filter:\n%s", r)
 	}
-	if r := w.cli("", nil, "get", "assigned-roles"); r.code != 2 || !strings.Contains(r.stderr, "exactly one of --user-id, --team-id or --system-account-id is required") {
+	if r := w.cli("", nil, "get", "assigned-roles"); r.code != 1 || !strings.Contains(r.stderr, "exactly one of --user-id, --team-id or --system-account-id is required") {
 		t.Errorf("assigned-roles without a subject:\n%s", r)
 	}
-	// A stray argument: kongctl's usage form, as on create.
-	for _, args := range [][]string{{"get", "me", "extra"}, {"get", "teams", "extra"}, {"get", "assigned-roles", "extra", "--user-id", "x"}} {
-		want := "Error: unknown command \"extra\" for \"konnectd " + strings.Join(args[:2], " ") + "\"\n\nRun 'konnectd " + strings.Join(args[:2], " ") + " --help' for usage\n"
-		if r := w.cli("", nil, args...); r.code != 2 || r.stderr != want {
-			t.Errorf("%v:\n%s\nwant stderr %q", args, r, want)
+	// A stray argument: kongctl's usage form, as on create (get teams
+	// extra is get team by name, as in kongctl).
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"get", "me", "extra"}, "the me command does not accept arguments"},
+		{[]string{"get", "organization", "extra"}, "the organization command does not accept arguments"},
+		{[]string{"get", "assigned-roles", "extra", "--user-id", "x"}, `unknown command "extra" for "konnectd get assigned-roles"`},
+		{[]string{"get", "konnect", "nosuch"}, `unknown command "nosuch" for "konnectd get konnect"`},
+		{[]string{"create", "konnect", "nosuch"}, `unknown command "nosuch" for "konnectd create konnect"`},
+		{[]string{"delete", "nosuch"}, `unknown command "nosuch" for "konnectd delete"`},
+	} {
+		path := tc.args[:2]
+		if tc.args[1] == "nosuch" {
+			path = tc.args[:1]
+		} else if len(tc.args) > 2 && tc.args[2] == "nosuch" {
+			path = tc.args[:2]
+		}
+		want := "Error: " + tc.msg + "\n\nRun 'konnectd " + strings.Join(path, " ") + " --help' for usage\n"
+		if r := w.cli("", nil, tc.args...); r.code != 1 || r.stderr != want || r.stdout != "" {
+			t.Errorf("%v:\n%s\nwant stderr %q", tc.args, r, want)
 		}
 	}
 	// A bad output is refused before any request.
 	before := w.emu.Requests()["list-teams"]
-	if r := w.cli("", nil, "get", "teams", "-o", "helm"); r.code != 2 || !strings.Contains(r.stderr, `invalid value "helm" for --output, must be one of [json yaml text]`) {
+	if r := w.cli("", nil, "get", "teams", "-o", "helm"); r.code != 1 || !strings.Contains(r.stderr, `invalid value "helm" for --output, must be one of [json yaml text]`) {
 		t.Errorf("-o helm:\n%s", r)
 	}
-	if r := w.cli("", nil, "get", "teams", "-o", "json", "--jq", ".[] |"); r.code != 2 || !strings.Contains(r.stderr, "invalid jq expression") {
+	if r := w.cli("", nil, "get", "teams", "-o", "json", "--jq", ".[] |"); r.code != 1 || !strings.Contains(r.stderr, "invalid jq expression") {
 		t.Errorf("bad --jq:\n%s", r)
 	}
 	if after := w.emu.Requests()["list-teams"]; after != before {
@@ -254,7 +273,7 @@ func TestIdentityErrors(t *testing.T) {
 	}
 	// Konnect's own refusal comes through with its problem details.
 	err = w.call("identity/listAssignedRoles", map[string]any{"userId": "00000000-0000-4000-8000-000000000000"}, nil)
-	if !errors.As(err, &e) || e.Code != rpc.CodeKonnect || !strings.HasPrefix(e.Message, "Failed to list assigned roles") {
+	if !errors.As(err, &e) || e.Code != rpc.CodeKonnect || !strings.HasPrefix(e.Message, "Failed to list organization user roles") {
 		t.Errorf("unknown user: %v", err)
 	}
 }
@@ -296,7 +315,7 @@ func TestIdentityPagingProgressAndLimit(t *testing.T) {
 		t.Errorf("progress for 8 pages: %+v", got)
 	}
 	for i := 1; i < len(got); i++ {
-		if got[i].Done < got[i-1].Done || got[i].ID != got[0].ID {
+		if got[i].Done < got[i-1].Done || string(got[i].ID) != string(got[0].ID) {
 			t.Errorf("progress out of order or for another request: %+v", got)
 		}
 	}

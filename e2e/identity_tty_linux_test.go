@@ -96,3 +96,16 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 	t.Cleanup(func() { m.Close(); s.Close() })
 	return m, s
 }
+
+// TestPATFlagWarnsOnATerminal: --pat works as kongctl's, and a person
+// whose stderr is a terminal is told argv is visible and what to use
+// instead; the warning never holds the token.
+func TestPATFlagWarnsOnATerminal(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	pat := w.emu.AdminToken()
+	out, tty := w.cliWithTTYStderr(t, "get", "me", "--pat", pat, "-o", "json", "--jq", ".email")
+	if out != "\"CharlieCruz@konghq.com\"\n" || !strings.Contains(tty, "Warning: --pat puts the token on the command line") ||
+		!strings.Contains(tty, "'konnectd login'") || strings.Contains(tty, pat) {
+		t.Errorf("--pat on a terminal: stdout %q, terminal %q", out, redactNormalised(tty))
+	}
+}

@@ -61,7 +61,7 @@ func TestFilterWithoutSecretKeepsIt(t *testing.T) {
 	d := startDaemon(t, append(append([]string{}, w.env...), noBus...), "--config-file", w.config)
 	before := len(w.emu.CreatedTokens())
 	r = w.cli("", append([]string{"KONNECTD_SOCKET=" + d.socket}, noBus...), "create", "pat", "--name", "kn", "--expires-in", "30d", "--jq", ".name")
-	if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, "the output would not show the new token's secret and no keychain can keep it") ||
+	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "the output would not show the new token's secret and no keychain can keep it") ||
 		!strings.Contains(r.stderr, "add .token to the --jq filter, or use --store NAME") {
 		t.Fatalf("no keychain: %s", r)
 	}

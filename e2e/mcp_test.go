@@ -170,8 +170,8 @@ func jsonEqual(a, b any) bool {
 }
 
 var (
-	readTools  = []string{"jq", "list_assigned_roles", "list_stored", "list_system_accounts", "list_teams", "list_tokens", "list_users", "organization", "whoami"}
-	writeTools = []string{"create_pat", "create_spat", "delete_token", "forget_stored", "rotate_token"}
+	readTools  = []string{"jq", "konnect_get", "list_assigned_roles", "list_stored", "list_system_accounts", "list_teams", "list_tokens", "list_users", "organization", "whoami"}
+	writeTools = []string{"create_pat", "create_spat", "delete_token", "forget_stored", "konnect_request", "rotate_token"}
 )
 
 func TestMCPToolsListAndProtocolVersions(t *testing.T) {
@@ -211,7 +211,7 @@ func TestMCPToolsListAndProtocolVersions(t *testing.T) {
 		if tl == nil || tl.Annotations == nil || tl.Annotations.ReadOnlyHint || tl.Annotations.DestructiveHint == nil || tl.OutputSchema == nil {
 			t.Fatalf("%s: missing or mis-annotated: %+v", n, tl)
 		}
-		if want := n == "rotate_token" || n == "delete_token" || n == "forget_stored"; *tl.Annotations.DestructiveHint != want {
+		if want := n == "rotate_token" || n == "delete_token" || n == "forget_stored" || n == "konnect_request"; *tl.Annotations.DestructiveHint != want {
 			t.Fatalf("%s: destructiveHint %v, want %v", n, *tl.Annotations.DestructiveHint, want)
 		}
 	}
@@ -321,6 +321,14 @@ func TestMCPReadTools(t *testing.T) {
 	// last line of defence holds even for the local tool.
 	if msg := a.fails("jq", map[string]any{"expression": ".t", "input": map[string]any{"t": "kpat_" + strings.Repeat("e", 49)}}); !strings.Contains(msg, "withheld") {
 		t.Fatalf("echoed token: %s", redact.String(msg))
+	}
+	// So is a transform of the credential the server holds (it built a
+	// Konnect client with it above), shape or no shape.
+	for _, expr := range []string{`.t[5:]`, `.t | @base64`, `.t | explode`, `.t | ascii_upcase | .[3:]`} {
+		// a.call, not a.fails: a failure must not print the input.
+		if res := a.call("jq", map[string]any{"expression": expr, "input": map[string]any{"t": w.emu.AdminToken()}}); !res.IsError || !strings.Contains(text(res), "withheld") {
+			t.Fatalf("jq %s of the credential was not withheld", expr)
+		}
 	}
 	a.assertNoSecrets(w.emu.AdminToken())
 }

@@ -31,6 +31,7 @@ type world struct {
 type worldOptions struct {
 	configYAML string   // the config file; "" means one default profile pointing at the emulator
 	daemonArgs []string // extra serve flags
+	daemonEnv  []string // extra environment for the daemon only
 	emu        emulator.Options
 }
 
@@ -64,7 +65,7 @@ func newWorld(t testing.TB, o worldOptions) *world {
 	w.writeConfig(yaml)
 	socket := filepath.Join(dir, "s", "konnectd.sock")
 	w.env = append(w.keys.Env(), "KONNECTD_SOCKET="+socket, "KONGCTL_CONFIG_FILE="+w.config)
-	w.d = startDaemonAt(t, socket, w.env, append([]string{"--config-file", w.config}, o.daemonArgs...)...)
+	w.d = startDaemonAt(t, socket, append(append([]string{}, w.env...), o.daemonEnv...), append([]string{"--config-file", w.config}, o.daemonArgs...)...)
 	return w
 }
 

@@ -13,7 +13,11 @@
 // configured), and custom functions. It does not print: HTML escaping, pretty
 // printing and YAML belong to package output.
 //
-// Limits it cannot enforce: memory. A filter such as [range(1e8)] may
-// allocate a lot before the deadline stops it; the deadline and the result
-// and output caps bound how long that lasts, not how much it takes.
+// In process, limits it cannot enforce: memory, and time inside one
+// builtin (match on a large string runs to its end). Engine.Isolate, which
+// the daemon uses, enforces both: every evaluation runs in a worker
+// process (pool.go, worker.go, wire.go) capped in memory and killed at its
+// deadline or cancellation; compiling stays in process. The CLI's own
+// --jq on a reply runs in process: a user's own expression in a process
+// that ends anyway.
 package jq

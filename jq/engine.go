@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"strings"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 // concurrent use; one Engine per daemon is the intended shape.
 type Engine struct {
 	limits   Limits
+	pool     *pool // nil: evaluations run in this process
 	cache    *lru
 	compiles atomic.Uint64
 	hits     atomic.Uint64
@@ -33,6 +35,28 @@ type Stats struct {
 func New(l Limits) *Engine {
 	l = l.withDefaults()
 	return &Engine{limits: l, cache: newLRU(l.CacheSize)}
+}
+
+// Isolate makes every later evaluation run in a worker process of w
+// instead of in this one: the daemon's engine does this, so that no
+// expression can take more memory than w.Memory or outlive its deadline
+// or cancellation (the worker is killed then, whatever builtin it is in).
+// Compiling, for early validation and error messages, stays in process.
+// Call it before the engine is used; it is not safe to race with Eval.
+func (e *Engine) Isolate(w Workers) error {
+	p, err := newPool(w, e.limits)
+	if err != nil {
+		return err
+	}
+	e.pool = p
+	return nil
+}
+
+// Close ends the engine's idle workers, if it has any.
+func (e *Engine) Close() {
+	if e.pool != nil {
+		e.pool.close()
+	}
 }
 
 // Limits returns the effective limits.
@@ -92,6 +116,13 @@ func (e *Engine) Compile(expr string) (*gojq.Code, error) {
 // int, bool, nil, json.Number), as produced by encoding/json; gojq rejects
 // other Go types with a runtime error.
 func (e *Engine) Eval(ctx context.Context, expr string, input any) (any, error) {
+	if e.pool != nil {
+		body, err := e.isolated(ctx, expr, input, false)
+		if err != nil {
+			return nil, err
+		}
+		return decodeResult(body)
+	}
 	var results []any
 	err := e.run(ctx, expr, input, func(v any) error {
 		results = append(results, v)
@@ -115,6 +146,10 @@ func (e *Engine) Eval(ctx context.Context, expr string, input any) (any, error) 
 // with HTML escaping, like kongctl). Every line ends in "\n"; no results give
 // "".
 func (e *Engine) EvalRaw(ctx context.Context, expr string, input any) (string, error) {
+	if e.pool != nil {
+		body, err := e.isolated(ctx, expr, input, true)
+		return string(body), err
+	}
 	var b strings.Builder
 	err := e.run(ctx, expr, input, func(v any) error {
 		if s, ok := v.(string); ok {
@@ -172,7 +207,9 @@ func (e *Engine) decodeInput(data []byte, checked bool) (any, error) {
 }
 
 // EvalJSON is DecodeInput followed by Eval. The expression is compiled first
-// so a bad expression is reported even when the input is bad too.
+// so a bad expression is reported even when the input is bad too. On an
+// isolated engine the result is a json.RawMessage of the encoded result
+// (the worker has encoded it already): marshal it, do not inspect it.
 func (e *Engine) EvalJSON(ctx context.Context, expr string, input []byte) (any, error) {
 	return e.evalJSON(ctx, expr, input, false)
 }
@@ -188,6 +225,13 @@ func (e *Engine) EvalCheckedJSON(ctx context.Context, expr string, input []byte)
 func (e *Engine) evalJSON(ctx context.Context, expr string, input []byte, checked bool) (any, error) {
 	if _, err := e.Compile(expr); err != nil {
 		return nil, err
+	}
+	if e.pool != nil {
+		body, err := e.isolatedJSON(ctx, expr, input, checked, false)
+		if err != nil {
+			return nil, err
+		}
+		return json.RawMessage(body), nil
 	}
 	v, err := e.decodeInput(input, checked)
 	if err != nil {
@@ -210,6 +254,10 @@ func (e *Engine) EvalCheckedJSONRaw(ctx context.Context, expr string, input []by
 func (e *Engine) evalJSONRaw(ctx context.Context, expr string, input []byte, checked bool) (string, error) {
 	if _, err := e.Compile(expr); err != nil {
 		return "", err
+	}
+	if e.pool != nil {
+		body, err := e.isolatedJSON(ctx, expr, input, checked, true)
+		return string(body), err
 	}
 	v, err := e.decodeInput(input, checked)
 	if err != nil {
@@ -255,11 +303,17 @@ func (e *Engine) run(ctx context.Context, expr string, input any, emit func(any)
 		// stops as soon as the budget is spent, so the cost is bounded by
 		// MaxOutput rather than by the value.
 		budget := e.limits.MaxOutput - size
-		n := approxSize(v, budget)
+		n, nonFinite := approxSize(v, budget)
 		if n > budget {
 			return e.outputLimitError()
 		}
 		size += n
+		if nonFinite {
+			// JSON has no ±Inf or NaN: encoding/json refuses them, which
+			// left the reply unwritten. jq prints them as the largest
+			// finite double and null, and so do we.
+			v = finite(v)
+		}
 		if err := emit(v); err != nil {
 			return err
 		}
@@ -278,8 +332,9 @@ func (e *Engine) contextError(err error) error {
 
 // approxSize estimates the compact JSON size of v, giving up once it passes
 // budget. It errs low for escaped strings and that is fine: it is a guard
-// against runaway output, not an accountant.
-func approxSize(v any, budget int64) int64 {
+// against runaway output, not an accountant. nonFinite reports a ±Inf or
+// NaN among the numbers it saw, which JSON cannot carry (see finite).
+func approxSize(v any, budget int64) (size int64, nonFinite bool) {
 	var n int64
 	var walk func(any) bool
 	walk = func(v any) bool {
@@ -290,7 +345,12 @@ func approxSize(v any, budget int64) int64 {
 			n += 5
 		case string:
 			n += int64(len(v)) + 2
-		case int, float64, json.Number:
+		case float64:
+			n += 8
+			if math.IsInf(v, 0) || math.IsNaN(v) {
+				nonFinite = true
+			}
+		case int, json.Number:
 			n += 8
 		case *big.Int:
 			n += int64(v.BitLen()/3 + 1)
@@ -316,5 +376,61 @@ func approxSize(v any, budget int64) int64 {
 		return n <= budget
 	}
 	walk(v)
-	return n
+	return n, nonFinite
+}
+
+// finite returns v with jq's encoding of the numbers JSON lacks: +Inf and
+// -Inf become ±math.MaxFloat64 (jq prints 1.7976931348623157e+308) and NaN
+// becomes null. Only the containers on the way to such a number are
+// copied; v itself is not changed, since gojq may share it with the input.
+func finite(v any) any {
+	f, _ := finiteChanged(v)
+	return f
+}
+
+func finiteChanged(v any) (any, bool) {
+	switch x := v.(type) {
+	case float64:
+		switch {
+		case math.IsNaN(x):
+			return nil, true
+		case math.IsInf(x, 1):
+			return math.MaxFloat64, true
+		case math.IsInf(x, -1):
+			return -math.MaxFloat64, true
+		}
+	case []any:
+		var out []any
+		for i, el := range x {
+			f, changed := finiteChanged(el)
+			if changed && out == nil {
+				out = append(make([]any, 0, len(x)), x[:i]...)
+			}
+			if out != nil {
+				out = append(out, f)
+			}
+		}
+		if out != nil {
+			return out, true
+		}
+	case map[string]any:
+		var out map[string]any
+		for k, el := range x {
+			f, changed := finiteChanged(el)
+			if !changed {
+				continue
+			}
+			if out == nil {
+				out = make(map[string]any, len(x))
+				for k2, el2 := range x {
+					out[k2] = el2
+				}
+			}
+			out[k] = f
+		}
+		if out != nil {
+			return out, true
+		}
+	}
+	return v, false
 }

@@ -2,6 +2,7 @@ package jq
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -304,5 +305,51 @@ func TestConcurrentUse(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// TestNonFiniteNumbersEncodeAsJQ: JSON has no ±Inf or NaN, and a result
+// holding one could not be encoded, so the daemon sent no reply at all
+// (issue 19 item 6). jq prints the largest double and null for them.
+func TestNonFiniteNumbersEncodeAsJQ(t *testing.T) {
+	e := New(Limits{})
+	tests := []struct{ expr, want string }{
+		{"infinite", "1.7976931348623157e+308"},
+		{"-infinite", "-1.7976931348623157e+308"},
+		{"nan", "null"},
+		{"pow(10;400)", "1.7976931348623157e+308"},
+		{"1e1000", "1.7976931348623157e+308"},
+		{"[1, infinite, {a: nan, b: 2}]", `[1,1.7976931348623157e+308,{"a":null,"b":2}]`},
+		{"infinite, nan", "[1.7976931348623157e+308,null]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			v, err := e.Eval(context.Background(), tt.expr, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := json.Marshal(v)
+			if err != nil {
+				t.Fatalf("result cannot be encoded: %v", err)
+			}
+			if string(b) != tt.want {
+				t.Errorf("got %s, want %s", b, tt.want)
+			}
+			raw, err := e.EvalRaw(context.Background(), tt.expr, nil)
+			if err != nil {
+				t.Fatalf("raw: %v", err)
+			}
+			if want := tt.want + "\n"; !strings.Contains(tt.expr, ",") && raw != want {
+				t.Errorf("raw = %q, want %q", raw, want)
+			}
+		})
+	}
+	// The input is not changed in place: gojq may hand back parts of it.
+	in := []any{1.0, map[string]any{"x": 2.0}}
+	if _, err := e.Eval(context.Background(), ".[1].y = infinite", in); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := in[1].(map[string]any)["y"]; ok {
+		t.Error("input was modified")
 	}
 }

@@ -2,6 +2,7 @@ package jq
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -23,14 +24,22 @@ func FuzzEval(f *testing.F) {
 		{`path(..)`, `{"a":[{"b":2}]}`},
 		{`@base64d`, `"a2V5"`},
 		{`"\(.)"`, `"<a&b>"`},
+		// Numbers JSON lacks (issue 19 item 6) must come out encodable.
+		{"infinite", `null`},
+		{"[nan, -infinite, {a: pow(10;400)}]", `null`},
+		{".[] | 1e1000", `[1,2]`},
 	} {
 		f.Add(seed.expr, []byte(seed.input))
 	}
 	e := New(Limits{Timeout: 100 * time.Millisecond, MaxResults: 1000, MaxOutput: 1 << 20, MaxInput: 1 << 16})
 	kinds := []error{ErrInvalid, ErrCompile, ErrRuntime, ErrInput, ErrLimit, ErrTimeout}
 	f.Fuzz(func(t *testing.T, expr string, input []byte) {
-		_, err := e.EvalJSON(context.Background(), expr, input)
+		v, err := e.EvalJSON(context.Background(), expr, input)
 		if err == nil {
+			// Every result must be encodable: one that is not got no reply.
+			if _, err := json.Marshal(v); err != nil {
+				t.Fatalf("result cannot be encoded: %v", err)
+			}
 			return
 		}
 		var typed *Error

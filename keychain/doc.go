@@ -46,15 +46,18 @@
 //
 // go-keyring has no timeouts, and on Linux its D-Bus connection is shared by
 // the whole process. So every call goes through a single lane: at most one
-// keychain operation runs at a time, and a caller waits at most Options.Timeout
-// (default 5s) for it, or Options.PromptTimeout (default 60s) where an unlock
-// prompt may appear and be answered: on macOS, on Windows, and on Linux when
-// DISPLAY or WAYLAND_DISPLAY is set. A caller that gives up gets ErrTimeout;
-// its operation cannot be cancelled and keeps the lane until it returns (a
-// timed-out Set may therefore still complete). Until then every later call
-// fails at once with ErrTimeout saying an earlier request is still pending,
-// instead of queueing behind it; the lane frees itself when the stuck call
-// comes back, for instance when the user answers the prompt.
+// keychain operation that someone waits for runs at a time, and a caller
+// waits at most Options.Timeout (default 5s) for it, or Options.PromptTimeout
+// (default 60s) where an unlock prompt may appear and be answered: on macOS,
+// on Windows, and on Linux when DISPLAY or WAYLAND_DISPLAY is set. A caller
+// that gives up gets ErrTimeout; its operation cannot be cancelled, so it is
+// abandoned and runs on (a timed-out Set may therefore still complete), and
+// the next caller makes a new attempt: the keychain may answer by then.
+// Abandoned operations are bounded (maxAbandoned, 3): with that many still
+// hanging, every later call fails at once with ErrTimeout saying how many
+// requests have had no answer, instead of piling up behind them, until one
+// returns. The hint speaks of an unlock prompt only where one can appear;
+// headless it says the keychain service itself is not answering.
 //
 // On Linux, DBUS_SESSION_BUS_ADDRESS is checked before every call. When it is
 // unset (or asks for autolaunch) the call fails with ErrUnavailable without

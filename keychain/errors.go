@@ -80,5 +80,9 @@ const (
 	hintFileOpt  = "or opt in to the plaintext file store: 'konnectd.keychain: file' in the config file's default profile (then 'konnectd stop': a daemon reads it when it starts), or 'konnectd serve --keychain=file'"
 	hintTooLarge = "store a shorter secret"
 	hintTimeout  = "if a dialog asks to unlock your keychain, answer it; then retry"
-	hintPending  = "answer or dismiss the keychain's unlock prompt, then retry; restarting konnectd also clears it"
+	hintPending  = "if a dialog asks to unlock your keychain, answer or dismiss it; then retry (restarting konnectd also clears this)"
+	// hintNoAnswer is for a keychain that does not answer where no prompt
+	// can be shown (Linux without a display): the service itself hangs.
+	hintNoAnswer = platformKeychain + " itself is not answering (no prompt can be showing: there is no display): " +
+		"check that it is running and responsive, then retry; konnectd makes a new attempt once an unanswered request has been given up on"
 )

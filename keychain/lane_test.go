@@ -48,30 +48,39 @@ func gatedStore(t *testing.T, be backend, timeout time.Duration) *systemStore {
 	return newSystemStore(Options{Service: "konnectd-test", Timeout: timeout, PromptTimeout: timeout}, be, newLane())
 }
 
-func TestLaneTimeoutThenFailFastThenRecover(t *testing.T) {
+// TestLaneNewAttemptsThenFailFastThenRecover: a call whose caller gave up
+// is abandoned, and the next caller gets a new attempt, up to maxAbandoned
+// hanging calls; then callers fail at once until one returns.
+func TestLaneNewAttemptsThenFailFastThenRecover(t *testing.T) {
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/never-dialled") // passes preflight; the fake never dials
 	be := newGated()
 	s := gatedStore(t, be, 100*time.Millisecond)
 	ctx := context.Background()
 
-	// The first call is stuck behind the gate and times out.
-	_, err := s.Get(ctx, "default")
-	if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("stuck Get = %v; want ErrTimeout wrapping DeadlineExceeded", err)
+	// Each call is stuck behind the gate and times out, and each is a new
+	// attempt, not turned away because of the one before.
+	for i := range maxAbandoned {
+		_, err := s.Get(ctx, "default")
+		if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errPending) {
+			t.Fatalf("attempt %d = %v; want ErrTimeout wrapping DeadlineExceeded", i+1, err)
+		}
 	}
-	// While it is still stuck, later calls are turned away without running.
-	_, err = s.Get(ctx, "default")
+	if n := len(be.started); n != maxAbandoned {
+		t.Fatalf("backend calls started = %d; want %d", n, maxAbandoned)
+	}
+	// With maxAbandoned calls hanging, later calls are turned away without running.
+	_, err := s.Get(ctx, "default")
 	if !errors.Is(err, ErrTimeout) || !errors.Is(err, errPending) {
-		t.Fatalf("Get behind a stuck call = %v; want ErrTimeout with errPending", err)
+		t.Fatalf("Get behind %d stuck calls = %v; want ErrTimeout with errPending", maxAbandoned, err)
 	}
 	if err := s.Set(ctx, "default", "v"); !errors.Is(err, errPending) {
-		t.Fatalf("Set behind a stuck call = %v; want errPending", err)
+		t.Fatalf("Set behind stuck calls = %v; want errPending", err)
 	}
-	if n := len(be.started); n != 1 {
-		t.Fatalf("backend calls started = %d; want 1 (later calls must not queue behind a stuck one)", n)
+	if n := len(be.started); n != maxAbandoned {
+		t.Fatalf("backend calls started = %d; want %d (no more once the bound is reached)", n, maxAbandoned)
 	}
 
-	// The stuck call returns (the user answered the prompt): the lane frees
+	// The stuck calls return (the user answered the prompt): the lane frees
 	// itself and the next call goes through.
 	close(be.gate)
 	deadline := time.Now().Add(time.Minute)
@@ -84,7 +93,7 @@ func TestLaneTimeoutThenFailFastThenRecover(t *testing.T) {
 			break
 		}
 		if !errors.Is(err, errPending) || time.Now().After(deadline) {
-			t.Fatalf("Get after the stuck call returned = %v", err)
+			t.Fatalf("Get after the stuck calls returned = %v", err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -56,6 +56,8 @@ func child(op string) int {
 		_, err = s.Get(context.Background(), "default")
 	case "raw":
 		_, err = keyring.Get("konnectd-test-child", "default")
+	case "hung":
+		return childHung()
 	default:
 		fmt.Println("unknown child op", op)
 		return 2

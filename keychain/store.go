@@ -72,12 +72,12 @@ func Open(o Options) (Store, error) {
 	}
 	switch o.Backend {
 	case "", KindSystem:
-		return newSystemStore(o, goKeyring{}, defaultLane), nil
+		return registering{newSystemStore(o, goKeyring{}, defaultLane)}, nil
 	case KindFile:
 		if o.FilePath == "" {
 			return nil, errors.New("keychain: the file store needs a file path")
 		}
-		return newFileStore(o.FilePath, o.Service), nil
+		return registering{newFileStore(o.FilePath, o.Service)}, nil
 	default:
 		return nil, fmt.Errorf("keychain: unknown backend %q (want %q or %q)", o.Backend, KindSystem, KindFile)
 	}

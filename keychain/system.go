@@ -94,11 +94,19 @@ func (s *systemStore) call(ctx context.Context, op, account string, fn func() (s
 	case err == nil:
 		return out, nil
 	case errors.Is(err, errPending):
-		return "", &Error{Op: op, Account: account, Kind: ErrTimeout, Err: err, Hint: hintPending}
+		hint := hintPending
+		if !promptPossible() {
+			hint = hintNoAnswer
+		}
+		return "", &Error{Op: op, Account: account, Kind: ErrTimeout, Err: err, Hint: hint}
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		e := ctxErr(op, account, err)
 		if errors.Is(e, ErrTimeout) {
+			// Only where a prompt can reach a user is one the likely cause.
 			e.(*Error).Hint = hintTimeout
+			if !promptPossible() {
+				e.(*Error).Hint = hintNoAnswer
+			}
 		}
 		return "", e
 	}

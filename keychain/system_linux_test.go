@@ -3,10 +3,13 @@ package keychain
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -270,4 +273,99 @@ func runChild(t *testing.T, op string, env []string) string {
 		t.Fatalf("child %s printed a secret", op)
 	}
 	return string(out)
+}
+
+// hungBusEnv names the socket path where childHung runs a D-Bus "service"
+// that accepts connections and never answers.
+const hungBusEnv = "KONNECTD_KEYCHAIN_TEST_HUNG_BUS"
+
+// childHung runs in a child whose DBUS_SESSION_BUS_ADDRESS points at a
+// socket it listens on itself, accepting and never answering: the first
+// keychain call hangs in godbus's handshake for good. It makes maxAbandoned
+// calls, one more, then hangs up on every connection (the bus "comes back"
+// as gone) and calls until a call is no longer turned away, printing each
+// call's kind and error.
+func childHung() int {
+	l, err := net.Listen("unix", os.Getenv(hungBusEnv))
+	if err != nil {
+		fmt.Println("listen:", err)
+		return 2
+	}
+	var (
+		mu    sync.Mutex
+		conns []net.Conn
+	)
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	s, err := Open(Options{Service: "konnectd-test-child", Timeout: 200 * time.Millisecond, PromptTimeout: time.Hour})
+	if err != nil {
+		fmt.Println("open:", err)
+		return 2
+	}
+	get := func(label string) error {
+		_, err := s.Get(context.Background(), "default")
+		fmt.Printf("%s kind=%s pending=%v deadline=%v err=%v\n", label, kindOf(err), errors.Is(err, errPending), errors.Is(err, context.DeadlineExceeded), err)
+		return err
+	}
+	for i := range maxAbandoned + 1 {
+		get(fmt.Sprintf("call%d", i+1))
+	}
+	l.Close()
+	mu.Lock()
+	for _, c := range conns {
+		c.Close()
+	}
+	mu.Unlock()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if err := get("after"); !errors.Is(err, errPending) {
+			return 0
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return 0
+}
+
+// TestHungBusNewAttemptsBounded: a Secret Service that accepts and never
+// answers (a real socket, real godbus) times out; the next call is a new
+// attempt rather than refused until a restart, up to maxAbandoned hanging
+// calls; the messages say the service is not answering, not that an
+// unlock prompt waits (there is no display); once the hung calls end, the
+// keychain is asked again and reports what it finds.
+func TestHungBusNewAttemptsBounded(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "hung-bus")
+	env := append(childEnvWithout("DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY", hungBusEnv),
+		"DBUS_SESSION_BUS_ADDRESS=unix:path="+sock, hungBusEnv+"="+sock)
+	out := runChild(t, "hung", env)
+	t.Log(out)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) < maxAbandoned+2 {
+		t.Fatalf("child output:\n%s", out)
+	}
+	for i, l := range lines[:maxAbandoned] {
+		if !strings.Contains(l, "kind=timeout pending=false deadline=true") {
+			t.Errorf("call %d is not a new attempt that timed out: %s", i+1, l)
+		}
+	}
+	if l := lines[maxAbandoned]; !strings.Contains(l, "kind=timeout pending=true") ||
+		!strings.Contains(l, fmt.Sprintf("%d earlier keychain requests have had no answer", maxAbandoned)) {
+		t.Errorf("call past the bound is not turned away, saying why: %s", l)
+	}
+	for _, l := range lines[:maxAbandoned+1] {
+		if strings.Contains(l, "dialog") || strings.Contains(l, "unlock") || !strings.Contains(l, "the Secret Service itself is not answering") {
+			t.Errorf("headless, the message must say the service does not answer, not speak of a prompt: %s", l)
+		}
+	}
+	if l := lines[len(lines)-1]; !strings.Contains(l, "after kind=unavailable") {
+		t.Errorf("once the hung calls ended, the keychain was not asked again: %s", l)
+	}
 }

@@ -17,7 +17,7 @@ func (c *Client) ListSystemAccounts(ctx context.Context, o ListOptions) (*Page[S
 // GetSystemAccount returns one system account.
 func (c *Client) GetSystemAccount(ctx context.Context, accountID string) (*SystemAccount, error) {
 	var a SystemAccount
-	err := c.do(ctx, call{op: "Failed to get system account", method: http.MethodGet,
+	err := c.do(ctx, call{op: "Failed to get System Account", method: http.MethodGet,
 		path: "/system-accounts/" + url.PathEscape(accountID)}, &a)
 	if err != nil {
 		return nil, err
@@ -36,4 +36,14 @@ func (c *Client) CreateSystemAccount(ctx context.Context, name, description stri
 		return nil, err
 	}
 	return &a, nil
+}
+
+// ListSystemAccountTeams lists the teams a system account belongs to
+// (GET /v3/system-accounts/{accountId}/teams).
+func (c *Client) ListSystemAccountTeams(ctx context.Context, accountID string, o ListOptions) (*Page[Team], error) {
+	return list[Team](ctx, c, listSpec{
+		call: call{op: "Failed to list system account teams", method: http.MethodGet,
+			path: "/system-accounts/" + url.PathEscape(accountID) + "/teams"},
+		operation: "get-system-accounts-accountId-teams", paged: true,
+	}, o)
 }

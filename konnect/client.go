@@ -40,7 +40,16 @@ type Options struct {
 	Logger *slog.Logger
 	// UserAgent defaults to konnectd/<version>.
 	UserAgent string
+	// CallTimeout bounds one operation, all its attempts and the waits
+	// between them together; 0 means DefaultCallTimeout and negative means
+	// no bound beyond the caller's context. Without it a stalled Konnect
+	// held a GET for 1 + 4 retries × the 20 s header timeout.
+	CallTimeout time.Duration
 }
+
+// DefaultCallTimeout is Options.CallTimeout's default (serve's
+// --konnect-timeout).
+const DefaultCallTimeout = 30 * time.Second
 
 // Client calls Konnect's Identity v3 API with one credential. It is safe
 // for concurrent use.
@@ -54,6 +63,7 @@ type Client struct {
 	concurrency int
 	log         *slog.Logger
 	ua          string
+	callTimeout time.Duration
 }
 
 // New checks the base URL and returns a client. It refuses, before any
@@ -62,12 +72,19 @@ func New(o Options) (*Client, error) {
 	if o.Token == "" {
 		return nil, errors.New("konnect client: no token")
 	}
+	// The credential is a secret however it was resolved (keychain, env,
+	// config file, login token file, a request's param): no error or log
+	// line may carry it or a transform of it.
+	redact.Register(o.Token)
 	ep, err := resolveEndpoints(o.BaseURL)
 	if err != nil {
 		return nil, err
 	}
 	c := &Client{ep: ep, token: o.Token, maxRetries: o.MaxRetries, minBackoff: o.MinBackoff,
-		maxBackoff: o.MaxBackoff, concurrency: o.Concurrency, log: o.Logger, ua: o.UserAgent}
+		maxBackoff: o.MaxBackoff, concurrency: o.Concurrency, log: o.Logger, ua: o.UserAgent, callTimeout: o.CallTimeout}
+	if c.callTimeout == 0 {
+		c.callTimeout = DefaultCallTimeout
+	}
 	switch {
 	case c.maxRetries == 0:
 		c.maxRetries = 4
@@ -119,7 +136,7 @@ func (c *Client) IdentityURL() string { return c.ep.identity.String() }
 
 // call is one operation.
 type call struct {
-	op     string // kongctl's phrase: "Failed to list users"
+	op     string // kongctl's phrase: "Failed to list organization users"
 	method string
 	path   string // under /v3, already escaped
 	query  url.Values
@@ -132,6 +149,36 @@ type call struct {
 
 // do runs one call, with retries, and decodes a 2xx body into out.
 func (c *Client) do(ctx context.Context, k call, out any) error {
+	if c.callTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, c.callTimeout, errCallTimeout)
+		defer cancel()
+	}
+	err := c.attempts(ctx, k, out)
+	if err != nil && errors.Is(context.Cause(ctx), errCallTimeout) && errors.Is(err, context.DeadlineExceeded) {
+		// The bound, not the caller, ended the call: say so in Konnect's
+		// terms instead of "context deadline exceeded".
+		return fmt.Errorf("%s: %w", k.op, &TimeoutError{After: c.callTimeout})
+	}
+	return err
+}
+
+// errCallTimeout is the cause of a context ended by Options.CallTimeout.
+var errCallTimeout = errors.New("konnect call timeout")
+
+// TimeoutError is an operation Konnect did not finish answering within
+// Options.CallTimeout, retries included. It is a net.Error whose Timeout
+// is true, like any other way of not reaching Konnect.
+type TimeoutError struct{ After time.Duration }
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("Konnect did not answer within %s (the bound on one call, retries included; serve --konnect-timeout sets it)", e.After)
+}
+func (e *TimeoutError) Timeout() bool   { return true }
+func (e *TimeoutError) Temporary() bool { return false }
+
+// attempts is do's loop: one request and its retries.
+func (c *Client) attempts(ctx context.Context, k call, out any) error {
 	root := c.ep.identity
 	if k.regional {
 		root = c.ep.regional
@@ -151,18 +198,20 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 	for attempt := 0; ; attempt++ {
 		status, header, respBody, err := c.send(ctx, k.method, u.String(), body)
 		if err != nil {
+			// A request that never left (no connection) may be retried
+			// whatever it is; one that may have been received may not,
+			// unless it is a read. A create that may have been received
+			// may exist, however its answer was lost: the caller's
+			// cancellation and the call's bound included.
+			sent := !isDialError(err)
+			if k.creates && sent {
+				return outcomeUnknown(k.op, lostAnswer(ctx, err))
+			}
 			if ctx.Err() != nil {
 				return fmt.Errorf("%s: %w", k.op, ctx.Err())
 			}
-			// A request that never left (no connection) may be retried
-			// whatever it is; one that may have been received may not,
-			// unless it is a read.
-			sent := !isDialError(err)
-			if k.creates && sent {
-				return fmt.Errorf("%s: %w (%v)", k.op, ErrOutcomeUnknown, redact.Error(err))
-			}
 			if (retryable || !sent) && attempt < c.maxRetries {
-				if werr := c.wait(ctx, attempt, ""); werr != nil {
+				if werr := c.wait(ctx, k.op, &u, attempt, "", err.Error()); werr != nil {
 					return fmt.Errorf("%s: %w", k.op, werr)
 				}
 				continue
@@ -178,26 +227,58 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 					// Konnect created it, but what it answered (the only copy
 					// of a token's secret) cannot be read: the caller must
 					// treat it as a create whose outcome it does not know.
-					return fmt.Errorf("%s: %w (the answer could not be read: %v)", k.op, ErrOutcomeUnknown, redact.Error(err))
+					return outcomeUnknown(k.op, fmt.Sprintf("Konnect answered %d but the answer could not be read (%v)", status, redact.Error(err)))
 				}
 				return fmt.Errorf("%s: decode response: %w", k.op, err)
 			}
 			return nil
 		}
 		// 429 says the request was turned away before it was processed,
-		// so even a create may be sent again; a 5xx on a create may not.
+		// so even a create may be sent again. Any other 4xx says it was
+		// refused. Anything else to a create (a 5xx from a gateway whose
+		// upstream committed, a stray 3xx) leaves it unknown: never
+		// retried, never "failed".
 		again := retryableStatus(status) && (retryable || status == http.StatusTooManyRequests)
 		if again && attempt < c.maxRetries {
-			if werr := c.wait(ctx, attempt, header.Get("Retry-After")); werr != nil {
+			if werr := c.wait(ctx, k.op, &u, attempt, header.Get("Retry-After"), fmt.Sprintf("%d %s", status, http.StatusText(status))); werr != nil {
 				return fmt.Errorf("%s: %w", k.op, werr)
 			}
 			continue
+		}
+		if k.creates && (status < 400 || status >= 500) {
+			return outcomeUnknown(k.op, fmt.Sprintf("Konnect answered %d %s", status, http.StatusText(status)))
 		}
 		return apiError(k.op, status, respBody)
 	}
 }
 
+// outcomeUnknown is a create whose answer was lost or unusable; cause says
+// how, in words, before the advice ErrOutcomeUnknown gives.
+func outcomeUnknown(op, cause string) error {
+	return fmt.Errorf("%s: %s; %w", op, cause, ErrOutcomeUnknown)
+}
+
+// lostAnswer says why a sent request has no answer.
+func lostAnswer(ctx context.Context, err error) string {
+	switch {
+	case errors.Is(context.Cause(ctx), errCallTimeout):
+		return "Konnect did not answer in time"
+	case ctx.Err() != nil:
+		return "the request was cancelled before Konnect answered"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the connection closed before Konnect answered"
+	}
+	return fmt.Sprintf("no answer came back (%v)", redact.Error(err))
+}
+
 func (c *Client) send(ctx context.Context, method, target string, body []byte) (int, http.Header, []byte, error) {
+	return c.sendWith(ctx, method, target, body, nil, maxBody)
+}
+
+// sendWith is send with extra headers (set after the defaults, so a
+// caller may replace Accept or Content-Type but never Authorization, which
+// Request refuses) and a body cap.
+func (c *Client) sendWith(ctx context.Context, method, target string, body []byte, extra http.Header, limit int64) (int, http.Header, []byte, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -212,6 +293,9 @@ func (c *Client) send(ctx context.Context, method, target string, body []byte) (
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	for k, vs := range extra {
+		req.Header[http.CanonicalHeaderKey(k)] = vs
+	}
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
@@ -219,7 +303,7 @@ func (c *Client) send(ctx context.Context, method, target string, body []byte) (
 		return 0, nil, nil, unwrapURLError(err)
 	}
 	defer resp.Body.Close()
-	b, err := readBody(resp)
+	b, err := readBody(resp, limit)
 	c.log.DebugContext(ctx, "konnect request", "method", method, "path", req.URL.Path, "status", resp.StatusCode, "took", time.Since(start))
 	if err != nil {
 		return 0, nil, nil, err
@@ -230,18 +314,30 @@ func (c *Client) send(ctx context.Context, method, target string, body []byte) (
 // maxBody bounds a response body.
 const maxBody = 64 << 20
 
-// readBody reads a response body, at most maxBody bytes, into one buffer
+// ErrBodyTooLarge is a response body over the caller's cap.
+var ErrBodyTooLarge = errors.New("the response is over the size limit")
+
+// readBody reads a response body, at most limit bytes, into one buffer
 // of its Content-Length when it has one: io.ReadAll alone starts at 512
-// bytes and regrows about ten times for a 26 KB page.
-func readBody(resp *http.Response) ([]byte, error) {
-	if n := resp.ContentLength; n > 0 && n <= maxBody {
+// bytes and regrows about ten times for a 26 KB page. At limit maxBody a
+// longer body is cut short, as it always was; under a smaller limit (a
+// generic request's) it is ErrBodyTooLarge.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	if n := resp.ContentLength; n > 0 && n <= limit {
 		b := make([]byte, n)
 		if _, err := io.ReadFull(resp.Body, b); err != nil {
 			return nil, err
 		}
 		return b, nil
 	}
-	return io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if limit >= maxBody {
+		return io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err == nil && int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w of %d bytes", ErrBodyTooLarge, limit)
+	}
+	return b, err
 }
 
 // unwrapURLError drops *url.Error's quoting of the full URL: the message

@@ -1,7 +1,9 @@
-// Package konnect is konnectd's client for Kong Konnect's Identity v3 API:
-// the current user and organization, users, teams, system accounts, their
-// assigned roles, personal access tokens (PATs) and system account access
-// tokens (SPATs).
+// Package konnect is konnectd's client for Kong Konnect: typed calls for
+// the Identity v3 API (the current user and organization, users, teams,
+// system accounts, their assigned roles, personal access tokens (PATs) and
+// system account access tokens (SPATs)), and Request, one call by path to
+// any Konnect API, routed to the global or the regional host as kongctl
+// routes them, with both of Konnect's paging styles.
 //
 // It owns the wire: base-URL resolution as kongctl does it, the refusal to
 // send a credential anywhere but Konnect or loopback, filters (pushed down

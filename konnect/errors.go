@@ -12,9 +12,12 @@ import (
 )
 
 // ErrOutcomeUnknown means a create request may have reached Konnect but no
-// answer came back, or one that could not be read. The client does not retry such a request (a retry could
-// mint a second token); the caller must look before trying again.
-var ErrOutcomeUnknown = errors.New("the request may have reached Konnect but no usable answer came back: " +
+// usable answer came back: none, one that could not be read, or one that
+// neither says it was done (2xx) nor that it was refused (4xx), such as a
+// gateway's 5xx after the upstream committed. The client does not retry
+// such a request (a retry could mint a second token); the caller must look
+// before trying again. The wrapping error says first what happened.
+var ErrOutcomeUnknown = errors.New("the request may have reached Konnect: " +
 	"the token or account may exist; list them to check before creating another")
 
 // InvalidParameter is one entry of a 400's invalid_parameters.
@@ -36,6 +39,9 @@ type APIError struct {
 	Detail            string
 	Instance          string
 	InvalidParameters []InvalidParameter
+	// invalidRaw is invalid_parameters as Konnect sent it (every field,
+	// strings masked), for Error: kongctl prints it with Go's %v.
+	invalidRaw []any
 }
 
 // Error prints the way kongctl prints a Konnect error: the operation, then
@@ -65,13 +71,22 @@ func (e *APIError) Error() string {
 			fmt.Fprintf(&b, "\n  %s: %s", k, fields[k])
 			continue
 		}
-		b.WriteString("\n  invalid_parameters:")
-		for _, p := range e.InvalidParameters {
-			fmt.Fprintf(&b, "\n    - field: %s\n      reason: %s", p.Field, p.Reason)
-			if p.Rule != "" {
-				fmt.Fprintf(&b, "\n      rule: %s", p.Rule)
+		// kongctl prints the decoded list with %v: Go's map form, keys
+		// sorted, numbers as float64 prints them.
+		raw := e.invalidRaw
+		if raw == nil {
+			for _, p := range e.InvalidParameters {
+				m := map[string]any{"field": p.Field, "reason": p.Reason}
+				if p.Rule != "" {
+					m["rule"] = p.Rule
+				}
+				if p.Source != "" {
+					m["source"] = p.Source
+				}
+				raw = append(raw, m)
 			}
 		}
+		fmt.Fprintf(&b, "\n  invalid_parameters: %v", raw)
 	}
 	return redact.String(b.String())
 }
@@ -106,6 +121,12 @@ func apiError(op string, status int, body []byte) *APIError {
 			ip.Field, ip.Reason, ip.Rule, ip.Source = redact.String(ip.Field), redact.String(ip.Reason), redact.String(ip.Rule), redact.String(ip.Source)
 			e.InvalidParameters = append(e.InvalidParameters, ip)
 		}
+		var raw struct {
+			InvalidParameters []any `json:"invalid_parameters"`
+		}
+		if json.Unmarshal(body, &raw) == nil {
+			e.invalidRaw = maskStrings(raw.InvalidParameters).([]any)
+		}
 		return e
 	}
 	e.Title = http.StatusText(status)
@@ -116,4 +137,25 @@ func apiError(op string, status int, body []byte) *APIError {
 		e.Detail = redact.String(s)
 	}
 	return e
+}
+
+// maskStrings is v with every string redacted, for a decoded JSON value.
+func maskStrings(v any) any {
+	switch v := v.(type) {
+	case string:
+		return redact.String(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = maskStrings(x)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[redact.String(k)] = maskStrings(x)
+		}
+		return out
+	}
+	return v
 }

@@ -134,6 +134,12 @@ func parseJSONFilter(s string) (Filter, error) {
 			return nil, fmt.Errorf("invalid JSON filter: field %q has no operator", field)
 		}
 		for op, val := range ops {
+			if _, isString := val.(string); Op(op) == OpContains && !isString {
+				// contains compares text: {"contains":5} would look
+				// for the digit in every string and silently match
+				// nothing that a number field holds.
+				return nil, fmt.Errorf("invalid JSON filter: %s.contains takes a string, got %s", field, jsonKind(val))
+			}
 			sv, err := scalarString(val)
 			if err != nil {
 				return nil, fmt.Errorf("invalid JSON filter: %s.%s: %w", field, op, err)
@@ -158,6 +164,23 @@ func scalarString(v any) (string, error) {
 		return strconv.FormatBool(x), nil
 	}
 	return "", fmt.Errorf("want a string, number or boolean, got %T", v)
+}
+
+// jsonKind names a decoded JSON value's type for a message.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	}
+	return "a string"
 }
 
 func newCondition(field string, op Op, val string) (Condition, error) {
@@ -199,23 +222,89 @@ func (f Filter) MarshalJSON() ([]byte, error) {
 	return json.Marshal(m)
 }
 
-// Match reports whether the JSON object raw satisfies every condition.
+// Match reports whether the JSON object raw satisfies every condition. A
+// condition whose value cannot be compared as the field's type matches
+// nothing here; MatchChecked says why instead.
 func (f Filter) Match(raw []byte) bool {
+	ok, _ := f.MatchChecked(raw)
+	return ok
+}
+
+// MatchChecked is Match that refuses a condition it cannot evaluate: the
+// object's field is a boolean, a number or an RFC 3339 time, and the
+// condition's value does not read as one (filter[active]=maybe,
+// filter[updated_at][lt]=notadate), which would otherwise match nothing
+// silently. The error is a *FilterTypeError.
+func (f Filter) MatchChecked(raw []byte) (bool, error) {
 	if len(f) == 0 {
-		return true
+		return true, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var obj map[string]any
 	if dec.Decode(&obj) != nil {
-		return false
+		return false, nil
 	}
+	matched := true
 	for _, c := range f {
-		if !c.match(obj) {
-			return false
+		if err := c.typeCheck(obj); err != nil {
+			return false, err
+		}
+		if matched && !c.match(obj) {
+			matched = false
 		}
 	}
-	return true
+	return matched, nil
+}
+
+// FilterTypeError is a filter value that cannot be compared as its field's
+// type. It names the field, the type and the value, so the user can fix
+// the filter rather than read "No resources found." as an answer.
+type FilterTypeError struct {
+	Field string
+	Op    Op
+	Value string
+	Want  string // "a boolean (true or false)", "a number", "a date-time …"
+}
+
+func (e *FilterTypeError) Error() string {
+	return fmt.Sprintf("filter field %q is %s, and %q is not one: fix the value of filter[%s][%s]", e.Field, e.Want, e.Value, e.Field, e.Op)
+}
+
+// typeCheck finds a condition whose value cannot be compared with the
+// field's value in obj. exists and contains are never refused: exists
+// takes true/false (checked when parsed) and contains compares text.
+func (c Condition) typeCheck(obj map[string]any) error {
+	if c.Op == OpExists || c.Op == OpContains {
+		return nil
+	}
+	v, present := lookup(obj, c.Field)
+	if !present {
+		return nil
+	}
+	bad := func(want string) error {
+		return &FilterTypeError{Field: c.Field, Op: c.Op, Value: c.Value, Want: want}
+	}
+	switch x := v.(type) {
+	case bool:
+		if _, err := strconv.ParseBool(c.Value); err != nil {
+			return bad("a boolean (true or false)")
+		}
+	case json.Number:
+		if n, err := strconv.ParseFloat(c.Value, 64); err != nil || math.IsNaN(n) {
+			return bad("a number")
+		}
+	case string:
+		// Only a string that is a timestamp: a name that happens to be
+		// one would also be refused, a cost accepted for catching typos
+		// in the *_at fields every Konnect object has.
+		if _, err := time.Parse(time.RFC3339Nano, x); err == nil {
+			if _, err := parseInstant(c.Value); err != nil {
+				return bad("a date-time (RFC 3339, e.g. 2026-01-02T15:04:05Z, or a date, 2026-01-02)")
+			}
+		}
+	}
+	return nil
 }
 
 // presenceFields lists, once each, the fields of f's conditions that

@@ -23,7 +23,7 @@ func (c *Client) Me(ctx context.Context) (*User, error) {
 // Organization returns the token's organization (GET /v3/organizations/me).
 func (c *Client) Organization(ctx context.Context) (*Organization, error) {
 	var o Organization
-	err := c.do(ctx, call{op: "Failed to get organization", method: http.MethodGet, path: "/organizations/me"}, &o)
+	err := c.do(ctx, call{op: "Failed to get current organization", method: http.MethodGet, path: "/organizations/me"}, &o)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +33,7 @@ func (c *Client) Organization(ctx context.Context) (*Organization, error) {
 // ListUsers lists the organization's users (GET /v3/users).
 func (c *Client) ListUsers(ctx context.Context, o ListOptions) (*Page[User], error) {
 	return list[User](ctx, c, listSpec{
-		call:      call{op: "Failed to list users", method: http.MethodGet, path: "/users"},
+		call:      call{op: "Failed to list organization users", method: http.MethodGet, path: "/users"},
 		operation: "list-users", paged: true,
 	}, o)
 }
@@ -41,7 +41,7 @@ func (c *Client) ListUsers(ctx context.Context, o ListOptions) (*Page[User], err
 // GetUser returns one user (GET /v3/users/{userId}).
 func (c *Client) GetUser(ctx context.Context, userID string) (*User, error) {
 	var u User
-	err := c.do(ctx, call{op: "Failed to get user", method: http.MethodGet, path: "/users/" + url.PathEscape(userID)}, &u)
+	err := c.do(ctx, call{op: "Failed to get organization user", method: http.MethodGet, path: "/users/" + url.PathEscape(userID)}, &u)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (c *Client) GetUser(ctx context.Context, userID string) (*User, error) {
 // ListTeams lists the organization's teams (GET /v3/teams).
 func (c *Client) ListTeams(ctx context.Context, o ListOptions) (*Page[Team], error) {
 	return list[Team](ctx, c, listSpec{
-		call:      call{op: "Failed to list teams", method: http.MethodGet, path: "/teams"},
+		call:      call{op: "Failed to list Teams", method: http.MethodGet, path: "/teams"},
 		operation: "list-teams", paged: true,
 	}, o)
 }
@@ -59,7 +59,7 @@ func (c *Client) ListTeams(ctx context.Context, o ListOptions) (*Page[Team], err
 // GetTeam returns one team (GET /v3/teams/{teamId}).
 func (c *Client) GetTeam(ctx context.Context, teamID string) (*Team, error) {
 	var t Team
-	err := c.do(ctx, call{op: "Failed to get team", method: http.MethodGet, path: "/teams/" + url.PathEscape(teamID)}, &t)
+	err := c.do(ctx, call{op: "Failed to get Team", method: http.MethodGet, path: "/teams/" + url.PathEscape(teamID)}, &t)
 	if err != nil {
 		return nil, err
 	}
@@ -85,15 +85,16 @@ type Subject struct {
 // ListAssignedRoles lists the roles assigned to a subject. None of the
 // three operations takes paging parameters: one request answers.
 func (c *Client) ListAssignedRoles(ctx context.Context, s Subject, o ListOptions) (*Page[AssignedRole], error) {
-	ls := listSpec{call: call{op: "Failed to list assigned roles", method: http.MethodGet}}
+	// kongctl's phrases, one per holder.
+	ls := listSpec{call: call{method: http.MethodGet}}
 	switch s.Kind {
 	case SubjectUser:
-		ls.path, ls.operation = "/users/"+url.PathEscape(s.ID)+"/assigned-roles", "list-user-roles"
+		ls.path, ls.operation, ls.op = "/users/"+url.PathEscape(s.ID)+"/assigned-roles", "list-user-roles", "Failed to list organization user roles"
 	case SubjectTeam:
-		ls.path, ls.operation = "/teams/"+url.PathEscape(s.ID)+"/assigned-roles", "list-team-roles"
+		ls.path, ls.operation, ls.op = "/teams/"+url.PathEscape(s.ID)+"/assigned-roles", "list-team-roles", "Failed to list organization team roles"
 	case SubjectSystemAccount:
-		ls.path, ls.operation = "/system-accounts/"+url.PathEscape(s.ID)+"/assigned-roles",
-			"get-system-accounts-accountId-assigned-roles"
+		ls.path, ls.operation, ls.op = "/system-accounts/"+url.PathEscape(s.ID)+"/assigned-roles",
+			"get-system-accounts-accountId-assigned-roles", "Failed to list system account roles"
 	default:
 		return nil, errors.New("Failed to list assigned roles: subject kind must be user, team or system-account")
 	}

@@ -116,9 +116,11 @@ func TestNewRefusesUntrustedHosts(t *testing.T) {
 
 func TestAPIErrorReadsLikeKongctl(t *testing.T) {
 	e := apiError("Failed to create personal access token", 400, []byte(`{"status":400,"title":"Bad Request","detail":"",
-		"instance":"kong:trace:1","invalid_parameters":[{"field":"name","reason":"kpat_abcdefabcdefabcdef is taken","rule":"invalid"}]}`))
-	want := "Failed to create personal access token\n  instance: kong:trace:1\n  invalid_parameters:\n" +
-		"    - field: name\n      reason: [REDACTED] is taken\n      rule: invalid\n  status: 400\n  title: Bad Request"
+		"instance":"kong:trace:1","invalid_parameters":[{"field":"name","reason":"kpat_abcdefabcdefabcdef is taken","rule":"invalid","maximum":10}]}`))
+	// kongctl prints invalid_parameters with Go's %v of the decoded maps,
+	// every field included (075 and 076 of the golden cases).
+	want := "Failed to create personal access token\n  instance: kong:trace:1\n" +
+		"  invalid_parameters: [map[field:name maximum:10 reason:[REDACTED] is taken rule:invalid]]\n  status: 400\n  title: Bad Request"
 	if e.Error() != want {
 		t.Errorf("got\n%s\nwant\n%s", e.Error(), want)
 	}

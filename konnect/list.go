@@ -17,6 +17,11 @@ type ListOptions struct {
 	PageSize int
 	// Limit stops after this many matching items; 0 means all.
 	Limit int
+	// Op, when set, is kongctl's phrase for a failure in place of the
+	// operation's usual one (kongctl words the same call differently in
+	// different commands: "Failed to list System Accounts" in get,
+	// "Failed to list system accounts" in create spat).
+	Op string
 	// Progress, when set, is called after each page with the items
 	// fetched so far and the server's total (before local filtering).
 	// Calls are serialized.
@@ -123,6 +128,9 @@ func list[T any, PT interface {
 	*T
 	rawSetter
 }](ctx context.Context, c *Client, ls listSpec, o ListOptions) (*Page[T], error) {
+	if err := checkServerTypes(ls.operation, o.Filter); err != nil {
+		return nil, fmt.Errorf("%s: %w", ls.op, err)
+	}
 	pushed, local := split(ls.operation, o.Filter)
 	size := o.PageSize
 	if size <= 0 {
@@ -139,6 +147,9 @@ func list[T any, PT interface {
 		}
 		k := ls.call
 		k.query = q
+		if o.Op != "" {
+			k.op = o.Op
+		}
 		var body rawBody
 		if err := c.do(ctx, k, &body); err != nil {
 			return nil, err
@@ -207,7 +218,11 @@ func list[T any, PT interface {
 			if len(unseen) > 0 {
 				unseen = stillUnseen(unseen, raw)
 			}
-			if !o.Filter.Match(raw) {
+			ok, err := o.Filter.MatchChecked(raw)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", ls.op, err)
+			}
+			if !ok {
 				continue
 			}
 			var item T

@@ -17,6 +17,7 @@ var serverFilters = map[string]map[string][]Op{
 	"list-teams":                                   {"name": {OpEq, OpContains}, "labels.*": {OpEq, OpContains, OpExists}},
 	"get-system-accounts":                          {"name": {OpEq, OpContains}, "description": {OpEq, OpContains}, "konnect_managed": {OpEq}},
 	"get-system-account-id-access-tokens":          {"name": {OpEq, OpContains}},
+	"get-system-accounts-accountId-teams":          {"name": {OpEq, OpContains}},
 	"list-user-roles":                              {"entity_id": {OpEq}, "role_name": {OpEq}, "entity_type_name": {OpEq}},
 	"list-team-roles":                              {"role_name": {OpEq}, "entity_type_name": {OpEq}},
 	"get-system-accounts-accountId-assigned-roles": {"entity_id": {OpEq}, "role_name": {OpEq}, "entity_type_name": {OpEq}},
@@ -25,6 +26,22 @@ var serverFilters = map[string]map[string][]Op{
 
 // boolFilters are BooleanFieldFilter fields: sent bare, filter[active]=true.
 var boolFilters = map[string]bool{"active": true, "konnect_managed": true}
+
+// checkServerTypes refuses, before any request, a value the operation's
+// spec types as boolean that does not read as one (filter[active]=maybe):
+// it cannot be sent, and evaluated locally it would match nothing.
+func checkServerTypes(operation string, f Filter) error {
+	allowed := serverFilters[operation]
+	for _, c := range f {
+		if _, ok := allowed[c.Field]; !ok || !boolFilters[c.Field] || c.Op == OpExists || c.Op == OpContains {
+			continue
+		}
+		if _, err := strconv.ParseBool(c.Value); err != nil {
+			return &FilterTypeError{Field: c.Field, Op: c.Op, Value: c.Value, Want: "a boolean (true or false)"}
+		}
+	}
+	return nil
+}
 
 // split divides f into what operation can filter server-side (as query
 // parameters) and the rest. Only one operator per field is sent, since the

@@ -2,17 +2,29 @@ package konnect
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/konnectd/konnectd/internal/redact"
 )
 
 // wait sleeps before retry number attempt+1, or returns early with the
-// context's error.
-func (c *Client) wait(ctx context.Context, attempt int, retryAfter string) error {
+// context's error. The retry is logged at info and told to the context's
+// retry hook first: without that, an unreachable Konnect looked like a
+// silent pause of seconds followed by an error.
+func (c *Client) wait(ctx context.Context, op string, target *url.URL, attempt int, retryAfter, reason string) error {
 	d := backoff(attempt, retryAfter, c.minBackoff, c.maxBackoff, time.Now())
+	r := Retry{Op: op, Host: target.Scheme + "://" + target.Host, Attempt: attempt + 1, Max: c.maxRetries, Wait: d, Reason: redact.String(reason)}
+	c.log.InfoContext(ctx, "konnect request failed; retrying", "op", op, "host", r.Host,
+		"retry", fmt.Sprintf("%d/%d", r.Attempt, r.Max), "in", r.Wait.Round(time.Millisecond), "reason", r.Reason)
+	if fn := retryHook(ctx); fn != nil {
+		fn(r)
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -3,7 +3,10 @@ package konnect_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,18 +44,84 @@ func TestRetriesAreBounded(t *testing.T) {
 	}
 }
 
-// A create that fails with a 5xx may have been processed: it must not be
-// sent again.
-func TestCreateIsNotRetriedAfterServerError(t *testing.T) {
+// A create answered with a 5xx (or anything but a 2xx or a 4xx) may have
+// been processed: a gateway's 502 after the upstream committed. It must not
+// be sent again, and it is "may exist", never "failed".
+func TestCreateAnsweredWithServerErrorIsOutcomeUnknown(t *testing.T) {
+	for _, status := range []int{500, 502, 503, 504} {
+		r := newRig(t, emulator.Options{}, konnect.Options{})
+		r.emu.SetFaults(emulator.Faults{FailAfterCommit: "create-personal-access-token", FailStatus: status})
+		_, err := r.client.CreatePAT(context.Background(), emulator.CharlieCruzID, konnect.PATRequest{Name: "ci", TTLSeconds: 86400})
+		var ae *konnect.APIError
+		if !errors.Is(err, konnect.ErrOutcomeUnknown) || errors.As(err, &ae) {
+			t.Fatalf("%d: err = %v, want an unknown outcome", status, err)
+		}
+		if want := fmt.Sprintf("Failed to create personal access token: Konnect answered %d %s; the request may have reached Konnect: the token or account may exist", status, http.StatusText(status)); !strings.HasPrefix(err.Error(), want) {
+			t.Fatalf("%d: message %q, want it to start %q", status, err, want)
+		}
+		if n := r.emu.Requests()["create-personal-access-token"]; n != 1 {
+			t.Fatalf("%d: the create was sent %d times, want once", status, n)
+		}
+		if got := r.emu.CreatedTokens(); len(got) != 1 {
+			t.Fatalf("%d: %d tokens exist, want the one the lost answer created", status, len(got))
+		}
+	}
+	// A 503 before anything was done looks the same from here.
 	r := newRig(t, emulator.Options{}, konnect.Options{})
 	r.emu.SetFaults(emulator.Faults{ErrorEvery: 1})
-	_, err := r.client.CreatePAT(context.Background(), emulator.CharlieCruzID, konnect.PATRequest{Name: "ci", TTLSeconds: 86400})
-	var ae *konnect.APIError
-	if !errors.As(err, &ae) || ae.Status != http.StatusServiceUnavailable {
-		t.Fatalf("err = %v, want the 503", err)
+	_, err := r.client.CreateSPAT(context.Background(), "a1b2c3d4-0001-4000-8000-000000000001", "ci", time.Now().Add(48*time.Hour))
+	if !errors.Is(err, konnect.ErrOutcomeUnknown) {
+		t.Fatalf("503 on a spat create: err = %v, want an unknown outcome", err)
 	}
-	if n := r.emu.Requests()["create-personal-access-token"]; n != 1 {
-		t.Fatalf("the create was sent %d times, want once", n)
+	if n := r.emu.Requests()["post-system-accounts-id-access-tokens"]; n != 1 {
+		t.Fatalf("the spat create was sent %d times, want once", n)
+	}
+}
+
+// A read against a Konnect that does not answer ends at the call's bound,
+// retries included, with an error that says so (a net.Error timeout: the
+// RPC layer reports it as Konnect unreachable).
+func TestCallTimeoutBoundsAllAttempts(t *testing.T) {
+	r := newRig(t, emulator.Options{}, konnect.Options{CallTimeout: 200 * time.Millisecond, MaxRetries: 100})
+	r.emu.SetFaults(emulator.Faults{Latency: time.Minute})
+	_, err := r.client.Me(context.Background())
+	var te *konnect.TimeoutError
+	var ne net.Error
+	if !errors.As(err, &te) || !errors.As(err, &ne) || !ne.Timeout() || !strings.HasPrefix(err.Error(), "Failed to get current user: Konnect did not answer within 200ms") {
+		t.Fatalf("err = %v, want the call's timeout", err)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		t.Fatal("the bound must not look like the caller's own deadline")
+	}
+	// The caller's own deadline stays the caller's.
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := r.client.Me(ctx); !errors.Is(err, context.DeadlineExceeded) || errors.As(err, &te) {
+		t.Fatalf("caller's deadline: err = %v", err)
+	}
+}
+
+// A create cut off by the bound (or the caller) after it was sent may
+// exist: it is an unknown outcome, not a timeout or a cancellation.
+func TestCreateCutOffIsOutcomeUnknown(t *testing.T) {
+	r := newRig(t, emulator.Options{}, konnect.Options{CallTimeout: 200 * time.Millisecond})
+	r.emu.SetFaults(emulator.Faults{Latency: time.Minute})
+	_, err := r.client.CreatePAT(context.Background(), emulator.CharlieCruzID, konnect.PATRequest{Name: "ci", TTLSeconds: 86400})
+	if !errors.Is(err, konnect.ErrOutcomeUnknown) || errors.Is(err, context.DeadlineExceeded) ||
+		!strings.HasPrefix(err.Error(), "Failed to create personal access token: Konnect did not answer in time; the request may have reached Konnect") {
+		t.Fatalf("err = %v, want an unknown outcome", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for r.emu.Requests()["create-personal-access-token"] < 2 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	_, err = r.client.CreatePAT(ctx, emulator.CharlieCruzID, konnect.PATRequest{Name: "ci2", TTLSeconds: 86400})
+	if !errors.Is(err, konnect.ErrOutcomeUnknown) || errors.Is(err, context.Canceled) ||
+		!strings.Contains(err.Error(), "the request was cancelled before Konnect answered; the request may have reached Konnect") {
+		t.Fatalf("cancelled create: err = %v, want an unknown outcome", err)
 	}
 }
 
@@ -125,6 +194,11 @@ func TestCreateWithDroppedAnswerIsNeitherDuplicatedNorLost(t *testing.T) {
 			err := tc.create(r.client)
 			if !errors.Is(err, konnect.ErrOutcomeUnknown) {
 				t.Fatalf("err = %v, want ErrOutcomeUnknown", err)
+			}
+			// What happened first, in words, then the advice: not "… list
+			// them to check before creating another (EOF)".
+			if !strings.Contains(err.Error(), ": the connection closed before Konnect answered; the request may have reached Konnect: ") || strings.Contains(err.Error(), "EOF") {
+				t.Fatalf("message %q", err)
 			}
 			noSecret(t, err.Error())
 			if n := r.emu.Requests()[tc.op]; n != 1 {

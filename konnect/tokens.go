@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/konnectd/konnectd/internal/redact"
 )
 
 func patPath(userID string) string { return "/users/" + url.PathEscape(userID) + "/access-tokens" }
@@ -34,7 +36,9 @@ func (c *Client) CreatePAT(ctx context.Context, userID string, r PATRequest) (*P
 		return nil, errors.New(op + ": exactly one of ttl_seconds or expires_at is required")
 	}
 	var p PATCreated
-	if err := c.do(ctx, call{op: op, method: http.MethodPost, path: patPath(userID), body: r, creates: true}, &p); err != nil {
+	err := c.do(ctx, call{op: op, method: http.MethodPost, path: patPath(userID), body: r, creates: true}, &p)
+	registerCreated(p.Token)
+	if err != nil {
 		return nil, err
 	}
 	if p.Token == "" {
@@ -86,6 +90,7 @@ func (c *Client) CreateSPAT(ctx context.Context, accountID, name string, expires
 	body := map[string]string{"name": name, "expires_at": expiresAt.UTC().Format(time.RFC3339Nano)}
 	err := c.do(ctx, call{op: "Failed to create system account access token", method: http.MethodPost,
 		path: spatPath(accountID), body: body, creates: true}, &s)
+	registerCreated(s.Token)
 	if err != nil {
 		return nil, err
 	}
@@ -112,10 +117,19 @@ func (c *Client) DeleteSPAT(ctx context.Context, accountID, tokenID string) erro
 		path: spatPath(accountID) + "/" + url.PathEscape(tokenID)}, nil)
 }
 
+// registerCreated registers a new token's secret with redact the moment it
+// is parsed out of a 201, before anything (a keychain write, rendering, a
+// --jq) can put it or a transform of it into an error or a log line.
+func registerCreated(secret string) {
+	if secret != "" {
+		redact.Register(secret)
+	}
+}
+
 // missingSecret is a create that succeeded without the secret in its
 // answer: the token exists, but nobody will ever see its value. It wraps
 // ErrOutcomeUnknown so callers give the same "look before you create
 // another" advice; deleting the token is the way out.
 func missingSecret(op, id string) error {
-	return fmt.Errorf("%s: %w (Konnect answered without the token's secret; the token %q exists and can only be deleted)", op, ErrOutcomeUnknown, id)
+	return outcomeUnknown(op, fmt.Sprintf("Konnect answered without the token's secret (the token %q exists and can only be deleted)", id))
 }

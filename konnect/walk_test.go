@@ -2,6 +2,7 @@ package konnect_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -71,6 +72,11 @@ func TestEveryOperationConformsToSpec(t *testing.T) {
 	}
 	if _, err := c.GetSystemAccount(ctx, acct.ID); err != nil {
 		t.Fatal(err)
+	}
+	// The seeded ci-deployer belongs to Platform.
+	if teams, err := c.ListSystemAccountTeams(ctx, "a1b2c3d4-0001-4000-8000-000000000001",
+		konnect.ListOptions{Filter: mustFilter(t, `{"name":"Platform"}`)}); err != nil || len(teams.Items) != 1 || teams.Items[0].Name != "Platform" {
+		t.Fatalf("system account teams = %+v, %v", teams, err)
 	}
 	var ae *konnect.APIError
 	if _, err := c.CreateSystemAccount(ctx, "walker", "again"); !errors.As(err, &ae) || ae.Status != 409 {
@@ -155,6 +161,24 @@ func TestEveryOperationConformsToSpec(t *testing.T) {
 	r.emu.Advance(emulator.DefaultRevokeGrace)
 	if _, err := revoked.Me(ctx); !errors.As(err, &ae) || ae.Status != 401 {
 		t.Fatalf("revoked PAT after the grace: %v", err)
+	}
+
+	// Control Planes v2, through the generic request.
+	cp, err := c.Request(ctx, konnect.Request{Method: "POST", Path: "/v2/control-planes", Body: []byte(`{"name":"walk","labels":{"env":"test"}}`)})
+	if err != nil || cp.Status != 201 {
+		t.Fatalf("create control plane: %v %+v", err, cp)
+	}
+	var created struct{ ID string }
+	json.Unmarshal(cp.Body, &created)
+	for _, req := range []konnect.Request{
+		{Path: "/v2/control-planes/" + created.ID},
+		{Method: "PATCH", Path: "/v2/control-planes/" + created.ID, Body: []byte(`{"description":"walked"}`)},
+		{Path: "/v2/control-planes?filter[name][contains]=wal", Paginate: true},
+		{Method: "DELETE", Path: "/v2/control-planes/" + created.ID},
+	} {
+		if res, err := c.Request(ctx, req); err != nil || res.Status >= 300 {
+			t.Fatalf("%s %s: %v %+v", req.Method, req.Path, err, res)
+		}
 	}
 
 	seen := r.emu.Requests()

@@ -6,8 +6,9 @@
 // mapping of each tool to one core call, and the policy that sits between
 // the core and a language model: read-only tools always, token-creating and
 // destructive tools only when the user started the server with AllowWrite,
-// and no token value in any tool result unless the user asked for
-// RevealSecrets. Konnect, profile, credential and jq failures are tool
+// the API prefixes the generic konnect_get and konnect_request tools may
+// address (APIPrefixes), and no token value in any tool result unless the
+// user asked for RevealSecrets. Konnect, profile, credential and jq failures are tool
 // results with isError set and a message a model can act on; only a
 // malformed request or an unknown tool is a protocol error.
 //

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/konnectd/konnectd/config"
 	"github.com/konnectd/konnectd/core"
 	"github.com/konnectd/konnectd/internal/redact"
 	"github.com/konnectd/konnectd/jq"
@@ -25,6 +26,17 @@ import (
 // The SDK turns a handler's plain error into exactly that result (and
 // leaves structuredContent out), so handlers return failure's error.
 func (t *tools) failure(ctx context.Context, profile string, err error) error {
+	var up *config.UnknownProfileError
+	if errors.As(err, &up) {
+		// kongctl's text (which the CLI keeps, as a drop-in) tells the
+		// user to run kongctl login; an agent's user has konnectd.
+		msg := fmt.Sprintf("profile %q is not configured.", up.Name)
+		if len(up.Available) > 0 {
+			msg += fmt.Sprintf("\nConfigured profiles: %s. Pass one of them as \"profile\".", strings.Join(up.Available, ", "))
+		}
+		msg += fmt.Sprintf("\nTo use %q, the user must run 'konnectd login --profile %s' (a tool cannot): it stores a token for that profile in the keychain.", up.Name, up.Name)
+		return errors.New(redact.String(msg))
+	}
 	// The keychain's advice names the daemon's flags; in this session the
 	// file store is chosen where this server is started.
 	msg := strings.ReplaceAll(err.Error(), keychain.HintFileOption, hintFileOptionMCP)
@@ -75,7 +87,11 @@ func (t *tools) hint(ctx context.Context, profile string, err error) string {
 	case errors.As(err, &api):
 		switch api.Status {
 		case http.StatusUnauthorized:
-			return "Konnect rejected the credential: the token may be expired or revoked. Ask the user to log in again ('konnectd login')."
+			login := "konnectd login"
+			if name := t.caller(profile).ProfileName(); name != config.DefaultProfile {
+				login += " --profile " + name
+			}
+			return fmt.Sprintf("Konnect rejected the credential: the token may be expired or revoked. Ask the user to log in again ('%s').", login)
 		case http.StatusForbidden:
 			return "The identity behind this profile lacks the permission for this call; try another profile or ask the user."
 		case http.StatusNotFound:

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"strings"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/konnectd/konnectd/core"
@@ -25,7 +27,13 @@ import (
 // model's context.
 func (t *tools) guard(next sdk.MethodHandler) sdk.MethodHandler {
 	return func(ctx context.Context, method string, req sdk.Request) (res sdk.Result, err error) {
-		if method != "tools/call" {
+		switch {
+		case method == "tools/list":
+			return titled(next(ctx, method, req))
+		case notOffered(method):
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeMethodNotFound,
+				Message: fmt.Sprintf("method %q not found: this server offers tools and resources only (its capabilities say so)", method)}
+		case method != "tools/call":
 			return next(ctx, method, req)
 		}
 		name := ""
@@ -46,6 +54,13 @@ func (t *tools) guard(next sdk.MethodHandler) sdk.MethodHandler {
 		ctr, ok := res.(*sdk.CallToolResult)
 		if err != nil || !ok || ctr == nil {
 			return res, err
+		}
+		if ctr.IsError && len(ctr.Content) == 1 {
+			if tc, ok := ctr.Content[0].(*sdk.TextContent); ok {
+				if msg, ok := argumentsMessage(name, tc.Text); ok {
+					return errorResult(msg), nil
+				}
+			}
 		}
 		data, merr := json.Marshal(ctr)
 		if merr != nil {
@@ -74,4 +89,39 @@ func hostPeer() core.Peer {
 	ppid := os.Getppid()
 	exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", ppid))
 	return core.Peer{UID: os.Getuid(), PID: ppid, Exe: exe, Client: "konnectd mcp", Transport: "stdio"}
+}
+
+// notOffered reports whether method belongs to a capability this server
+// does not advertise. The SDK answers prompts/list (with an empty list)
+// whatever the capabilities say; a client that probes it should hear "not
+// found", as the capabilities promised. Resources are offered (one: the
+// stored tokens' expiry), so resources/ passes.
+func notOffered(method string) bool {
+	for _, p := range []string{"prompts/", "completion/"} {
+		if strings.HasPrefix(method, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// titled gives each listed tool a top-level title, its annotations'
+// title, for hosts that read only the top-level one (the MCP spec's
+// preferred field; annotations.title is the older spelling). The tools
+// are copied: the SDK's own definitions are shared by every session.
+func titled(res sdk.Result, err error) (sdk.Result, error) {
+	ltr, ok := res.(*sdk.ListToolsResult)
+	if err != nil || !ok || ltr == nil {
+		return res, err
+	}
+	out := *ltr
+	out.Tools = make([]*sdk.Tool, len(ltr.Tools))
+	for i, tl := range ltr.Tools {
+		c := *tl
+		if c.Title == "" && c.Annotations != nil {
+			c.Title = c.Annotations.Title
+		}
+		out.Tools[i] = &c
+	}
+	return &out, nil
 }

@@ -24,8 +24,8 @@ const DefaultListLimit = 100
 type ListArgs struct {
 	ProfileArg
 	Filter   any    `json:"filter,omitempty" jsonschema:"Konnect's filter: the query form (e.g. filter[email][contains]=@example.com&filter[active]=true) or a JSON object (e.g. {\"email\":{\"contains\":\"@example.com\"}}); conditions Konnect cannot take are applied by konnectd with the same rules"`
-	Limit    int    `json:"limit,omitempty" jsonschema:"stop after this many matching items (default 100)"`
-	PageSize int    `json:"page_size,omitempty" jsonschema:"items per Konnect request (default: the profile's konnect.page-size)"`
+	Limit    int    `json:"limit,omitempty" jsonschema:"stop after this many matching items, at least 1 (default 100; leave it out rather than sending 0)"`
+	PageSize int    `json:"page_size,omitempty" jsonschema:"items per Konnect request, at least 1 (default: the profile's konnect.page-size)"`
 	JQ       string `json:"jq,omitempty" jsonschema:"a jq expression applied to the array of items (e.g. map({id, email})); its result is returned as result instead of data"`
 }
 
@@ -59,6 +59,37 @@ func filterEither(s *jsonschema.Schema) {
 	f := s.Properties["filter"]
 	f.Types, f.Type = nil, ""
 	f.AnyOf = []*jsonschema.Schema{{Type: "string"}, {Type: "object"}}
+}
+
+// listSchema is ListArgs' schema: filter either form, and limit and
+// page_size of at least 1. The SDK validates arguments before the handler
+// sees them, so "limit": 0 (which the handler cannot tell from an absent
+// limit, and which the core reads as "no limit") is refused by name.
+func listSchema(s *jsonschema.Schema) {
+	filterEither(s)
+	one := 1.0
+	for _, name := range []string{"limit", "page_size"} {
+		s.Properties[name].Minimum = &one
+	}
+}
+
+// roleSchema is RoleArgs' schema: listSchema plus "exactly one of user_id,
+// team_id, system_account_id" as a rule of the schema. It is spelt as one
+// root "not" (not two of them, not none of them) because the Anthropic API,
+// and so Claude Code, refuses a tool whose input schema has oneOf, anyOf
+// or allOf at the top level.
+func roleSchema(s *jsonschema.Schema) {
+	listSchema(s)
+	ids := []string{"user_id", "team_id", "system_account_id"}
+	var bad, each []*jsonschema.Schema
+	for i, a := range ids {
+		each = append(each, &jsonschema.Schema{Required: []string{a}})
+		for _, b := range ids[i+1:] {
+			bad = append(bad, &jsonschema.Schema{Required: []string{a, b}})
+		}
+	}
+	bad = append(bad, &jsonschema.Schema{Not: &jsonschema.Schema{AnyOf: each}})
+	s.Not = &jsonschema.Schema{AnyOf: bad}
 }
 
 func (t *tools) addIdentity(s *sdk.Server) {
@@ -102,7 +133,7 @@ func (t *tools) addIdentity(s *sdk.Server) {
 			Name:         l.name,
 			Description:  "List " + l.what + ". Filter, limit and jq keep the answer small.",
 			Annotations:  readOnly(l.title),
-			InputSchema:  inputSchema[ListArgs](filterEither),
+			InputSchema:  inputSchema[ListArgs](listSchema),
 			OutputSchema: l.schema,
 		}, func(ctx context.Context, _ *sdk.CallToolRequest, a ListArgs) (*sdk.CallToolResult, *listResult, error) {
 			return t.runList(ctx, a, func(c core.Caller, q core.ListQuery) (any, error) { return l.list(ctx, c, q) })
@@ -112,7 +143,7 @@ func (t *tools) addIdentity(s *sdk.Server) {
 		Name:         "list_assigned_roles",
 		Description:  "List the roles assigned to one user, team or system account (give exactly one of user_id, team_id, system_account_id). Fields: id, role_name, entity_id, entity_type_name, entity_region.",
 		Annotations:  readOnly("List assigned roles"),
-		InputSchema:  inputSchema[RoleArgs](filterEither),
+		InputSchema:  inputSchema[RoleArgs](roleSchema),
 		OutputSchema: outputSchema[ListOutput[konnect.AssignedRole]](),
 	}, func(ctx context.Context, _ *sdk.CallToolRequest, a RoleArgs) (*sdk.CallToolResult, *listResult, error) {
 		var subjects []konnect.Subject
@@ -138,7 +169,19 @@ func (t *tools) whoami(ctx context.Context, _ *sdk.CallToolRequest, a ProfileArg
 	if !st.Authenticated {
 		// Status answers even when Konnect cannot; a model needs to know
 		// that nothing else will work until the user acts.
-		return nil, nil, fmt.Errorf("not authenticated for profile %q:\n%s\nThe user must authorize konnectd; a tool cannot do it", st.Profile, strings.Join(st.Warnings, "\n"))
+		lines := []string{st.Problem}
+		for _, w := range st.Warnings {
+			if !strings.Contains(st.Problem, w) { // warnings repeat the problem for older clients
+				lines = append(lines, w)
+			}
+		}
+		if st.Hint != "" {
+			lines = append(lines, "What the user can do: "+st.Hint)
+		}
+		if st.State == "unreachable" {
+			return nil, nil, fmt.Errorf("could not check profile %q:\n%s\nKonnect may be down or unreachable from here; the credential itself was not tested", st.Profile, strings.Join(lines, "\n"))
+		}
+		return nil, nil, fmt.Errorf("not authenticated for profile %q:\n%s\nThe user must authorize konnectd; a tool cannot do it", st.Profile, strings.Join(lines, "\n"))
 	}
 	return nil, st, nil
 }

@@ -108,7 +108,7 @@ func Serve(ctx context.Context, o Options, maxMessage int) error {
 	// includes messages buffered behind the current one; the protocol's
 	// framing is one message per line, so the cap is applied to lines.
 	in := &lineLimit{r: os.Stdin, max: maxMessage}
-	return New(o).Run(ctx, &sdk.IOTransport{Reader: in, Writer: nopCloser{os.Stdout}, MaxLineLength: -1})
+	return New(o).Run(ctx, &sdk.IOTransport{Reader: in, Writer: nopCloser{&errorCodes{w: os.Stdout}}, MaxLineLength: -1})
 }
 
 // ErrMessageTooLarge ends a session whose host sent a message over the

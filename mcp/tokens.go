@@ -65,11 +65,13 @@ type ListTokensArgs struct {
 // TokenListOutput is list_tokens' answer: metadata only, never a value.
 type TokenListOutput struct {
 	Data   *[]output.TokenInfo `json:"data,omitempty" jsonschema:"the tokens' metadata (left out when jq was given)"`
+	Meta   core.ListMeta       `json:"meta" jsonschema:"total is how many tokens Konnect returned; returned is how many matched (len(data) without jq)"`
 	Result any                 `json:"result,omitempty" jsonschema:"the jq expression's result, when jq was given"`
 }
 
 type tokenListResult struct {
 	Data   *[]output.TokenInfo `json:"data,omitempty"`
+	Meta   core.ListMeta       `json:"meta"`
 	Result json.RawMessage     `json:"result,omitempty"`
 }
 
@@ -199,14 +201,21 @@ func (t *tools) listTokens(ctx context.Context, _ *sdk.CallToolRequest, a ListTo
 	if list == nil {
 		list = []output.TokenInfo{}
 	}
+	// The same meta as the other list tools: Konnect returns every token
+	// of an owner at once, so total and returned only differ when id or
+	// name picked one.
+	meta := core.ListMeta{Total: len(list), Returned: len(list)}
+	if tl, ok := v.(*core.TokenList); ok {
+		meta.Total = len(tl.Data)
+	}
 	if a.JQ == "" {
-		return nil, &tokenListResult{Data: &list}, nil
+		return nil, &tokenListResult{Data: &list, Meta: meta}, nil
 	}
 	out, err := t.evalJQ(ctx, a.JQ, list)
 	if err != nil {
 		return nil, nil, t.failure(ctx, a.Profile, err)
 	}
-	return nil, &tokenListResult{Result: out}, nil
+	return nil, &tokenListResult{Meta: meta, Result: out}, nil
 }
 
 // destination is where one create or rotate puts the value.

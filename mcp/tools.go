@@ -9,6 +9,7 @@ func (t *tools) addRead(s *sdk.Server) {
 	t.addTokensRead(s)
 	t.addStoredRead(s)
 	t.addJQ(s)
+	t.addKonnectRead(s)
 }
 
 // addWrite registers the tools that exist only with AllowWrite: they
@@ -16,4 +17,5 @@ func (t *tools) addRead(s *sdk.Server) {
 func (t *tools) addWrite(s *sdk.Server) {
 	t.addTokensWrite(s)
 	t.addStoredWrite(s)
+	t.addKonnectWrite(s)
 }

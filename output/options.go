@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/konnectd/konnectd/jq"
 )
@@ -49,7 +50,18 @@ type Options struct {
 	Raw       bool   // -r/--jq-raw-output
 	Profile   string // for -o env; "" means "default"
 	FullIDs   bool   // --text-id-format full
-	Width     int    // text table width; 0 means kongctl's 120
+	Width     int    // text table width; 0 means kongctl's 120 (not a terminal)
+	// Layout is kongctl's --text-layout: compact (""), auto or wide. auto
+	// adds wide columns only on a terminal, that is when Width is set.
+	Layout string
+	// Location is where display times are shown; nil means time.Local.
+	Location *time.Location
+	// Color colours a jq result printed as JSON (kongctl's --jq-color,
+	// already decided with UseColor), in ColorTheme's chroma style.
+	Color      bool
+	ColorTheme string
+	// Columns are kongctl's --columns (text only, not with --jq).
+	Columns []ColumnSpec
 
 	kind      Kind
 	validated bool
@@ -135,6 +147,14 @@ func (o Options) Validate(kind Kind) (Options, error) {
 	}
 	if filter && o.Output != JSON && o.Output != YAML {
 		return Options{}, usagef("--jq is only supported with --output json or --output yaml")
+	}
+	if len(o.Columns) > 0 {
+		if o.Output != Text {
+			return Options{}, usagef("--columns is only supported with --output text")
+		}
+		if filter {
+			return Options{}, usagef("--columns cannot be combined with --jq")
+		}
 	}
 	o.kind = kind
 	o.validated = true

@@ -77,6 +77,14 @@ func render(ctx context.Context, b *strings.Builder, v any, o Options, eng *jq.E
 		if payload, err = jsonForm(result); err != nil {
 			return err
 		}
+		if o.Color && o.Output == JSON {
+			var plain strings.Builder
+			if err := writeStructured(&plain, JSON, payload); err != nil {
+				return err
+			}
+			b.WriteString(colorJSON(plain.String(), o.ColorTheme))
+			return nil
+		}
 		return writeStructured(b, o.Output, payload)
 	}
 
@@ -103,6 +111,9 @@ func render(ctx context.Context, b *strings.Builder, v any, o Options, eng *jq.E
 			b.WriteString(v.text())
 			return nil
 		case Listing:
+			if len(o.Columns) > 0 {
+				return writeProjected(b, v.Value, o.Columns, o)
+			}
 			return writeTable(b, v, o)
 		default:
 			return fmt.Errorf("output: no text form for %T", v)

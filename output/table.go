@@ -31,16 +31,20 @@ func writeTable(w io.Writer, l Listing, o Options) error {
 		_, err := io.WriteString(w, noResources)
 		return err
 	}
-	headers := make([]string, len(l.Columns))
-	for i, c := range l.Columns {
+	cols := layoutColumns(l, o)
+	headers := make([]string, len(cols))
+	for i, c := range cols {
 		headers[i] = c.Header
 	}
 	rows := make([][]string, len(items))
 	for i, item := range items {
 		obj, _ := item.(map[string]any)
-		rows[i] = make([]string, len(l.Columns))
-		for j, c := range l.Columns {
+		rows[i] = make([]string, len(cols))
+		for j, c := range cols {
 			cell := cellText(obj[c.Field])
+			if c.Cell != nil {
+				cell = c.Cell(obj, o)
+			}
 			if !o.FullIDs && isIDHeader(c.Header) && isLikelyUUID(cell) {
 				cell = cell[:4] + "…"
 			}
@@ -51,7 +55,7 @@ func writeTable(w io.Writer, l Listing, o Options) error {
 	if width <= 0 {
 		width = defaultWidth
 	}
-	widths := columnWidths(headers, rows, width)
+	widths := columnWidths(headers, rows, width, fullIDMinimums(headers, rows, o.FullIDs))
 	var b strings.Builder
 	writeRow(&b, headers, widths)
 	for _, row := range rows {
@@ -158,16 +162,21 @@ func isHex(c byte) bool {
 // rather than take the dependency (Konnect names are rarely wide).
 func displayWidth(s string) int { return utf8.RuneCountInString(s) }
 
-func columnWidths(headers []string, rows [][]string, available int) []int {
+func columnWidths(headers []string, rows [][]string, available int, floor []int) []int {
 	widths := make([]int, len(headers))
 	minimums := make([]int, len(headers))
 	for i, h := range headers {
 		widths[i] = min(maxColumnWidth, max(1, displayWidth(singleLine(h))))
-		minimums[i] = min(widths[i], 3)
 	}
 	for _, row := range rows {
 		for i := 0; i < len(headers) && i < len(row); i++ {
 			widths[i] = min(maxColumnWidth, max(widths[i], displayWidth(singleLine(row[i]))))
+		}
+	}
+	for i := range widths {
+		minimums[i] = min(widths[i], 3)
+		if i < len(floor) {
+			minimums[i] = max(minimums[i], min(floor[i], widths[i]))
 		}
 	}
 	for tableWidth(widths) > available {
@@ -220,4 +229,80 @@ func truncate(s string, width int) string {
 	}
 	r := []rune(s)
 	return string(r[:width-1]) + "…"
+}
+
+// layoutColumns is kongctl's --text-layout: compact is the curated
+// columns; wide appends every other eligible column of the display record
+// in its order; auto does so on a terminal while the readable minimum
+// widths still fit it.
+func layoutColumns(l Listing, o Options) []Column {
+	wide := o.Layout == "wide"
+	auto := o.Layout == "auto" && o.Width > 0
+	if !wide && !auto {
+		return l.Columns
+	}
+	cols := append([]Column(nil), l.Columns...)
+	seen := map[string]bool{}
+	for _, c := range cols {
+		seen[headerKey(c.Header)] = true
+	}
+	for _, c := range l.Wide {
+		key := headerKey(c.Header)
+		if seen[key] || !wideEligible(key) {
+			continue
+		}
+		if auto {
+			total := readableMinimum(c.Header)
+			for _, have := range cols {
+				total += readableMinimum(have.Header)
+			}
+			if total+2*len(cols) > o.Width {
+				return cols
+			}
+		}
+		cols = append(cols, c)
+		seen[key] = true
+	}
+	return cols
+}
+
+func headerKey(h string) string {
+	return strings.Join(strings.Fields(strings.NewReplacer("_", " ", "-", " ").Replace(strings.ToUpper(h))), " ")
+}
+
+// wideEligible is kongctl's test for a column wide layouts may add.
+func wideEligible(key string) bool {
+	if key == "" || key == "LABEL" || key == "LABELS" || key == "CONFIG" || key == "LOG FILE" || strings.HasPrefix(key, "RAW ") {
+		return false
+	}
+	for _, w := range strings.Fields(key) {
+		switch w {
+		case "DETAIL", "TOKEN", "SECRET":
+			return false
+		}
+	}
+	return true
+}
+
+func readableMinimum(header string) int { return min(maxColumnWidth, max(6, displayWidth(header))) }
+
+// fullIDMinimums keeps whole ids whole when a table is shrunk: with
+// --text-id-format full, kongctl's ID columns are at least as wide as the
+// longest UUID in them.
+func fullIDMinimums(headers []string, rows [][]string, full bool) []int {
+	if !full {
+		return nil
+	}
+	floor := make([]int, len(headers))
+	for i, h := range headers {
+		if !isIDHeader(h) {
+			continue
+		}
+		for _, row := range rows {
+			if i < len(row) && isLikelyUUID(row[i]) {
+				floor[i] = max(floor[i], displayWidth(row[i]))
+			}
+		}
+	}
+	return floor
 }

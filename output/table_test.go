@@ -3,6 +3,7 @@ package output
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 var patList = []TokenInfo{
@@ -87,16 +88,17 @@ func TestOtherListings(t *testing.T) {
 		{"id": "aaaaaaaa-2222-4333-8444-555555555555", "name": "platform", "description": "Runs the\ngateways", "system_team": false, "labels": map[string]any{"k": "v"}},
 		{"id": "bbbbbbbb-2222-4333-8444-555555555555", "name": "Organization Admin", "description": "", "system_team": true},
 	}
+	// kongctl's compact columns (golden cases 092, 095, 109).
 	check(t, "teams", renderT(t, Teams(teams), Options{}, KindGet),
-		"NAME                DESCRIPTION        SYSTEM TEAM  ID\n"+
-			"platform            Runs the gateways  false        aaaa…\n"+
-			"Organization Admin                     true         bbbb…\n")
+		"NAME                SYSTEM  ID\n"+
+			"platform            false   aaaa…\n"+
+			"Organization Admin  true    bbbb…\n")
 	roles := []map[string]any{{"id": "r-1", "role_name": "Admin", "entity_id": "*", "entity_type_name": "Control Planes", "entity_region": "us"}}
 	check(t, "roles, non-UUID id kept", renderT(t, AssignedRoles(roles), Options{}, KindGet),
-		"ROLE NAME  ENTITY TYPE     ENTITY ID  ENTITY REGION  ID\nAdmin      Control Planes  *          us             r-1\n")
+		"ENTITY REGION  ID\nus             r-1\n")
 	accounts := []map[string]any{{"id": "cccccccc-2222-4333-8444-555555555555", "name": "ci-bot", "description": "CI", "konnect_managed": false}}
 	check(t, "system accounts", renderT(t, SystemAccounts(accounts), Options{}, KindGet),
-		"NAME    DESCRIPTION  KONNECT MANAGED  ID\nci-bot  CI           false            cccc…\n")
+		"NAME    MANAGED  ID\nci-bot  false    cccc…\n")
 	users := []user{me}
 	check(t, "users", renderT(t, Users(users), Options{}, KindGet),
 		"EMAIL            FULL NAME   ACTIVE  ID\ndev@example.com  Dev Eloper  true    7f9f…\n")
@@ -131,5 +133,59 @@ func TestIDHeaders(t *testing.T) {
 		if got := isLikelyUUID(s); got != want {
 			t.Errorf("isLikelyUUID(%q) = %v", s, got)
 		}
+	}
+}
+
+// kongctl's --text-layout: wide appends the display record's other
+// columns ("n/a" for missing values, times local); auto does so on a
+// terminal (Width set) while the readable minimums fit, and is compact
+// elsewhere.
+func TestTextLayouts(t *testing.T) {
+	teams := []map[string]any{{"id": "aaaaaaaa-2222-4333-8444-555555555555", "name": "platform", "system_team": false,
+		"created_at": "2022-06-01T09:00:00Z"}}
+	compact := "NAME      SYSTEM  ID\nplatform  false   aaaa…\n"
+	check(t, "compact", renderT(t, Teams(teams), Options{Layout: "compact"}, KindGet), compact)
+	check(t, "auto off a terminal", renderT(t, Teams(teams), Options{Layout: "auto"}, KindGet), compact)
+	check(t, "wide", renderT(t, Teams(teams), Options{Layout: "wide", Location: time.UTC}, KindGet),
+		"NAME      SYSTEM  ID     DESCRIPTION  LOCAL CREATED TIME   LOCAL UPDATED TIME\n"+
+			"platform  false   aaaa…  n/a          2022-06-01 09:00:00  n/a\n")
+	// 4 columns' minimums (6+6+6+11) and separators fit 40; the next does not.
+	check(t, "auto on a 40-column terminal", renderT(t, Teams(teams), Options{Layout: "auto", Width: 40, Location: time.UTC}, KindGet),
+		"NAME      SYSTEM  ID     DESCRIPTION\nplatform  false   aaaa…  n/a\n")
+}
+
+// kongctl's --columns: paths into the JSON value, ids whole, with its
+// parse errors and its output rules.
+func TestColumns(t *testing.T) {
+	items := []map[string]any{
+		{"id": "aaaaaaaa-2222-4333-8444-555555555555", "name": "platform", "labels": map[string]any{"env": "prod", "a b": "x"}, "tags": []any{"t1", "t2"}},
+		{"id": "bbbbbbbb-2222-4333-8444-555555555555", "name": "admins"},
+	}
+	cols, err := ParseColumns([]string{`NAME=.name,ENV=.labels.env`, `SPACE=.labels["a b"]`, "FIRST=.tags[0]", "ID8=.id[:8]", "ID=.id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, "projected", renderT(t, Teams(items), Options{Columns: cols}, KindGet),
+		"NAME      ENV   SPACE  FIRST  ID8       ID\n"+
+			"platform  prod  x      t1     aaaaaaaa  aaaaaaaa-2222-4333-8444-555555555555\n"+
+			"admins                        bbbbbbbb  bbbbbbbb-2222-4333-8444-555555555555\n")
+	for spec, want := range map[string]string{
+		"NAME":      `invalid --columns value "NAME": expected HEADER=.field`,
+		"A=.a,A=.b": `duplicate --columns header "A"`,
+		"A=name":    `invalid path for column "A": path must start with '.'`,
+		"A=.x[":     "invalid --columns value: unterminated quoted key or bracket",
+		"A=.x[-1]":  `invalid path for column "A": invalid array index "-1"`,
+		"A=.a b":    `invalid path for column "A": field "a b" contains whitespace; use a quoted key`,
+		"A=.s[3:1]": `invalid path for column "A": invalid string slice "3:1": start exceeds end`,
+	} {
+		if _, err := ParseColumns([]string{spec}); err == nil || err.Error() != want {
+			t.Errorf("%s: %v, want %q", spec, err, want)
+		}
+	}
+	if _, err := (Options{Output: JSON, OutputSet: true, Columns: cols}).Validate(KindGet); err == nil || err.Error() != "--columns is only supported with --output text" {
+		t.Errorf("json with columns: %v", err)
+	}
+	if _, err := (Options{JQ: ".", JQSet: true, Output: Text, OutputSet: true, Columns: cols}).Validate(KindGet); err == nil {
+		t.Errorf("jq with columns: accepted")
 	}
 }

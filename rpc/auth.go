@@ -31,16 +31,16 @@ type LogoutParams struct {
 func AuthMethods(svc *core.Service) []Method {
 	return []Method{
 		Func("auth/login", func(ctx context.Context, p *LoginParams) (*core.LoginResult, error) {
-			return svc.Login(ctx, CallerFrom(ctx, p.Profile), p.Token)
+			return svc.Login(ctx, p.caller(ctx), p.Token)
 		}),
 		Func("auth/logout", func(ctx context.Context, p *LogoutParams) (*core.LogoutResult, error) {
-			return svc.LogoutRevoke(ctx, CallerFrom(ctx, p.Profile), p.Revoke)
+			return svc.LogoutRevoke(ctx, p.caller(ctx), p.Revoke)
 		}),
 		Func("auth/status", func(ctx context.Context, p *ProfileParam) (*core.AuthStatus, error) {
-			return svc.Status(ctx, CallerFrom(ctx, p.Profile))
+			return svc.Status(ctx, p.caller(ctx))
 		}),
 		Func("auth/import", func(ctx context.Context, p *ProfileParam) (*core.ImportResult, error) {
-			return svc.Import(ctx, CallerFrom(ctx, p.Profile))
+			return svc.Import(ctx, p.caller(ctx))
 		}),
 	}
 }

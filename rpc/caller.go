@@ -13,16 +13,55 @@ import (
 // profile.
 type ProfileParam struct {
 	Profile string `json:"profile,omitempty"`
+	// ConfigFile is the config file this request uses (an absolute path),
+	// over the connection's (initialize's configFile, else the forwarded
+	// KONGCTL_CONFIG_FILE) and the daemon's own.
+	ConfigFile string `json:"configFile,omitempty"`
+	// PAT, BaseURL and Region are kongctl's --pat, --base-url and
+	// --region for this request only (see core.Caller).
+	PAT     string `json:"pat,omitempty"`
+	BaseURL string `json:"baseUrl,omitempty"`
+	Region  string `json:"region,omitempty"`
+}
+
+// caller is CallerFrom with this request's per-request overrides.
+func (p ProfileParam) caller(ctx context.Context) core.Caller {
+	c := CallerFrom(ctx, p.Profile)
+	c.PAT, c.BaseURL, c.Region = p.PAT, p.BaseURL, p.Region
+	return c
+}
+
+// configParam is a params type that carries a config file: every one that
+// embeds ProfileParam. Func puts the file in the request's context, so
+// CallerFrom sees it whichever method it is called for.
+type configParam interface{ requestConfigFile() string }
+
+func (p *ProfileParam) requestConfigFile() string { return p.ConfigFile }
+
+type configFileKey struct{}
+
+func withRequestConfigFile(ctx context.Context, path string) context.Context {
+	if path == "" {
+		return ctx
+	}
+	return context.WithValue(ctx, configFileKey{}, path)
 }
 
 // CallerFrom builds the core's view of who is asking: the request's
-// profile, the session's default profile and its forwarded environment.
+// profile, the session's default profile, its forwarded environment and
+// the config file the request uses. That file is noted on the session, so
+// profile/didChange tells it about the files it uses.
 func CallerFrom(ctx context.Context, profile string) core.Caller {
 	c := core.Caller{Profile: profile}
+	c.ConfigFile, _ = ctx.Value(configFileKey{}).(string)
 	if s := SessionFrom(ctx); s != nil {
 		c.DefaultProfile = s.DefaultProfile()
 		c.Env = config.Env(s.effectiveEnv())
 		c.Face = faceOf(s.ClientName())
+		if c.ConfigFile == "" {
+			c.ConfigFile = s.ConfigFile()
+		}
+		s.noteConfigFile(c.ConfigFile)
 	}
 	return c
 }

@@ -42,7 +42,7 @@ func init() {
 				data["recovery"] = se.Recovery
 			}
 			return &Error{Code: CodeOutcomeUnknown, Message: err.Error(), Data: data, Err: err, Secret: secret}
-		case errors.Is(err, konnect.ErrOutcomeUnknown):
+		case errors.Is(err, konnect.ErrOutcomeUnknown), errors.Is(err, konnect.ErrNoAnswer):
 			return &Error{Code: CodeOutcomeUnknown, Message: err.Error(), Err: err}
 		case errors.As(err, &qe):
 			// Refused before the POST: the user is at Konnect's PAT limit.

@@ -3,10 +3,15 @@ package rpc
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"sync/atomic"
+	"time"
 
 	"github.com/sourcegraph/jsonrpc2"
+
+	"github.com/konnectd/konnectd/internal/redact"
+	"github.com/konnectd/konnectd/internal/safesocket"
 )
 
 // Client is a JSON-RPC connection to a daemon, as konnectd's own CLI verbs
@@ -16,11 +21,20 @@ type Client struct {
 	nextID  atomic.Uint64
 	results *resultStash
 	params  *paramsStash
+	// refused is the reason a daemon gave before closing the connection
+	// (an error response with a null id, see refuse.go), so a call that
+	// fails because the connection closed says why instead of
+	// "jsonrpc2: connection is closed".
+	refused atomic.Pointer[Error]
 }
 
 // clientMaxMessage bounds a reply the client will accept: large listings
 // (10,000 users) are a few MiB; this leaves room without being unbounded.
 const clientMaxMessage = 256 << 20
+
+// cancelGrace is how long Call waits for the -32800 reply after sending
+// $/cancelRequest before it gives up on the request.
+const cancelGrace = 2 * time.Second
 
 // Notification handlers receive server-to-client notifications
 // ($/progress, profile/didChange).
@@ -44,13 +58,44 @@ func NewClient(c net.Conn, framing Framing, onNotify NotificationHandler) *Clien
 		}
 		return nil, nil
 	})
-	return &Client{conn: jsonrpc2.NewConn(context.Background(), st, h, jsonrpc2.SetLogger(discardLogger{})), results: st.results, params: st.out}
+	cl := &Client{results: st.results, params: st.out}
+	cl.conn = jsonrpc2.NewConn(context.Background(), st, h, jsonrpc2.SetLogger(discardLogger{}),
+		jsonrpc2.OnRecv(cl.noteRefusal))
+	return cl
 }
 
-// Dial connects to the daemon's socket.
+// noteRefusal keeps an error response that answers no request: jsonrpc2
+// reads a null id as 0, which this client never uses (ids start at 1).
+func (c *Client) noteRefusal(req *jsonrpc2.Request, resp *jsonrpc2.Response) {
+	if req == nil && resp != nil && resp.Error != nil && resp.ID == (jsonrpc2.ID{}) {
+		c.refused.CompareAndSwap(nil, &Error{Code: resp.Error.Code, Message: resp.Error.Message})
+	}
+}
+
+// whyClosed returns the daemon's reason for closing the connection in
+// place of err, a transport failure, when it gave one. The reason is read
+// before the end of the stream, so it is known once the connection is
+// down; a failed write may be seen first, hence the short wait.
+func (c *Client) whyClosed(err error) error {
+	if _, ok := err.(*jsonrpc2.Error); ok {
+		return err
+	}
+	select {
+	case <-c.conn.DisconnectNotify():
+	case <-time.After(500 * time.Millisecond):
+	}
+	if r := c.refused.Load(); r != nil {
+		return r
+	}
+	return err
+}
+
+// Dial connects to the daemon's socket through safesocket.Dial, which
+// refuses (errors.Is(err, safesocket.ErrUntrusted)) a socket in a
+// directory that is not private to the current user or served by another
+// user, before anything is sent.
 func Dial(ctx context.Context, path string, onNotify NotificationHandler) (*Client, error) {
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "unix", path)
+	c, err := safesocket.Dial(ctx, path)
 	if err != nil {
 		return nil, err
 	}
@@ -59,8 +104,8 @@ func Dial(ctx context.Context, path string, onNotify NotificationHandler) (*Clie
 
 // Call sends a request and decodes the result into result (which may be
 // nil, or a *json.RawMessage). A JSON-RPC error comes back as *Error.
-// Cancelling ctx sends $/cancelRequest and still waits briefly for the
-// daemon's -32800 reply.
+// Cancelling ctx sends $/cancelRequest and still waits briefly (cancelGrace)
+// for the daemon's -32800 reply, then returns an error wrapping ctx's cause.
 func (c *Client) Call(ctx context.Context, method string, params, result any) error {
 	// The client picks ids itself so it knows which one to cancel.
 	id := jsonrpc2.ID{Num: c.nextID.Add(1)}
@@ -71,12 +116,13 @@ func (c *Client) Call(ctx context.Context, method string, params, result any) er
 		if err != nil {
 			return err
 		}
+		redact.RegisterFound(body) // auth/login's token, say: masked in this process too
 		c.params.put(id, body)
 	}
 	w, err := c.conn.DispatchCall(context.Background(), method, nil, jsonrpc2.PickID(id))
 	if err != nil {
 		c.params.drop(id)
-		return err
+		return c.whyClosed(err)
 	}
 	done := make(chan error, 1)
 	// The result itself arrives through c.results (see resultStash); the
@@ -87,15 +133,33 @@ func (c *Client) Call(ctx context.Context, method string, params, result any) er
 	case err = <-done:
 	case <-ctx.Done():
 		_ = c.conn.Notify(context.Background(), "$/cancelRequest", map[string]any{"id": id})
-		err = <-done
+		// The daemon answers a cancelled request with -32800 at once when
+		// it can; one that does not answer (a wedged method, an old
+		// daemon) must not keep the caller past its own deadline.
+		select {
+		case err = <-done:
+		case <-time.After(cancelGrace):
+			// A reply that still comes is kept in c.results until the
+			// connection is closed: a small leak, for a caller that gave up.
+			return fmt.Errorf("%s: no reply after cancelling: %w", method, context.Cause(ctx))
+		}
 	}
 	raw, ok := c.results.take(id)
 	if err != nil {
-		return fromWire(err)
+		err = fromWire(c.whyClosed(err))
+		if e, ok := err.(*Error); ok {
+			if d, ok := e.Data.(json.RawMessage); ok {
+				redact.RegisterFound(d) // a -32011's created token
+			}
+		}
+		return err
 	}
 	if !ok {
 		raw = ignored
 	}
+	// A token the daemon hands over is registered here, in the client's
+	// process, so the client's own --jq errors and stderr mask it too.
+	redact.RegisterFound(raw)
 	if result == nil {
 		return nil
 	}

@@ -21,7 +21,7 @@ func CredentialMethods(svc *core.Service, log *slog.Logger) []Method {
 			if err != nil {
 				return nil, err
 			}
-			g, err := svc.Credential(ctx, CallerFrom(ctx, p.Profile))
+			g, err := svc.Credential(ctx, p.caller(ctx))
 			if err != nil {
 				return nil, err
 			}

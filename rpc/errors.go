@@ -24,6 +24,7 @@ const (
 	CodeRequestCancelled = -32800 // LSP: the request was cancelled
 
 	CodeShuttingDown   = -32001 // the session or daemon is shutting down
+	CodeRefused        = -32002 // the daemon refused the connection (another user); sent once, then it closes
 	CodeKonnect        = -32010 // Konnect answered with an error (data: problem details)
 	CodeOutcomeUnknown = -32011 // a create request may have reached Konnect; check before retrying
 	CodeUnauthorized   = -32012 // no credential for the profile, or Konnect rejected it
@@ -82,6 +83,11 @@ func toWire(ctx context.Context, err error) *jsonrpc2.Error {
 		if b, merr := json.Marshal(e.Data); merr == nil {
 			if !e.Secret {
 				b = []byte(redact.String(string(b)))
+				if !json.Valid(b) {
+					// A mask across JSON syntax (explode's array) broke
+					// it: the reply must still go out, without the data.
+					b = []byte(`"` + redact.Mask + `"`)
+				}
 			}
 			raw := json.RawMessage(b)
 			w.Data = &raw

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/konnectd/konnectd/internal/jsonwalk"
+	"github.com/konnectd/konnectd/internal/redact"
 )
 
 // Framing is how messages are delimited on a connection.
@@ -61,6 +62,9 @@ type stream struct {
 	// closes the connection): it lets replies to requests already read
 	// still go out, as a piped "echo … | konnectd serve --stdio" expects.
 	onEOF func()
+	// onFatal runs after the reply to an unrecoverable framing error, for
+	// the same reason: the requests read before it still get replies.
+	onFatal func()
 	// results, on a client's stream, keeps each response's result for
 	// Client.Call; see resultStash.
 	results *resultStash
@@ -113,6 +117,11 @@ func (s *stream) ReadObject(v any) error {
 			return werr
 		}
 		if fe.fatal {
+			// The connection ends here, but requests already read still
+			// get their replies, as at the end of input.
+			if s.onFatal != nil {
+				s.onFatal()
+			}
 			return fe
 		}
 	}
@@ -186,6 +195,9 @@ func (s *stream) writeError(id json.RawMessage, code int64, msg string) error {
 	if len(id) == 0 {
 		id = json.RawMessage("null")
 	}
+	// The message may quote the client's bytes (a header line, a repeated
+	// member's name): they pass the redactor like any other error.
+	msg = redact.String(msg)
 	body, _ := json.Marshal(struct {
 		JSONRPC string          `json:"jsonrpc"`
 		ID      json.RawMessage `json:"id"`
@@ -214,8 +226,16 @@ func (s *stream) readFrame() ([]byte, error) {
 	return s.readHeaderFrame()
 }
 
-// sniff looks at the first non-blank byte without consuming it.
+// utf8BOM is what some Windows tools put before the first line they write.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// sniff looks at the first non-blank byte without consuming it. A UTF-8
+// byte order mark at the very start is skipped: without that, it read as
+// the start of a header and the stream waited for headers that never came.
 func (s *stream) sniff() (Framing, error) {
+	if b, _ := s.r.Peek(len(utf8BOM)); bytes.Equal(b, utf8BOM) {
+		s.r.Discard(len(utf8BOM))
+	}
 	for {
 		b, err := s.r.Peek(1)
 		if err != nil {
@@ -270,10 +290,21 @@ func (s *stream) readLine() ([]byte, error) {
 
 func (s *stream) readHeaderFrame() ([]byte, error) {
 	length := int64(-1)
-	for {
+	for lines := 0; ; lines++ {
+		if err := s.checkHeaderStart(lines); err != nil {
+			return nil, err
+		}
 		line, err := s.readHeaderLine()
 		if err != nil {
 			return nil, err
+		}
+		if line == "" && lines == 0 {
+			// A line end between messages (printf '…}\n', a client that
+			// ends each body with CRLF) is not an empty header block: it
+			// closed the connection, losing the reply to the message
+			// before it.
+			lines = -1
+			continue
 		}
 		if line == "" {
 			if length < 0 {
@@ -291,6 +322,12 @@ func (s *stream) readHeaderFrame() ([]byte, error) {
 			if err != nil || n < 0 {
 				return nil, &frameError{code: CodeParseError, msg: fmt.Sprintf("parse error: invalid Content-Length %q", truncate(value, 30)), fatal: true}
 			}
+			if length >= 0 && n != length {
+				// Which one frames the body is anybody's guess; a wrong
+				// guess waits for bytes that never come, or reads into
+				// the next message.
+				return nil, &frameError{code: CodeParseError, msg: fmt.Sprintf("parse error: conflicting Content-Length headers (%d and %d)", length, n), fatal: true}
+			}
 			length = n
 		}
 		// Other headers (Content-Type) are allowed and ignored, as in LSP.
@@ -307,6 +344,40 @@ func (s *stream) readHeaderFrame() ([]byte, error) {
 		return nil, err
 	}
 	return body, nil
+}
+
+// checkHeaderStart refuses at once, before waiting for a line end that may
+// never come, a header line that cannot be one: JSON where a header should
+// be (a client switching to one message per line, or headers not ended by
+// an empty line) or a byte no header name starts with. Line ends alone are
+// fine: CRLF and bare LF both end headers.
+func (s *stream) checkHeaderStart(lines int) error {
+	b, err := s.r.Peek(1)
+	if err != nil {
+		return nil // readHeaderLine reports it
+	}
+	c := b[0]
+	switch {
+	case c == '\r' || c == '\n':
+		return nil
+	case c == '{' || c == '[':
+		if lines > 0 {
+			return &frameError{code: CodeParseError, msg: "parse error: headers must end with an empty line before the message (Content-Length framing)", fatal: true}
+		}
+		return &frameError{code: CodeParseError, msg: "parse error: a JSON message where Content-Length headers were expected: this connection uses Content-Length framing", fatal: true}
+	case !isTokenByte(c):
+		return &frameError{code: CodeParseError, msg: fmt.Sprintf("parse error: unexpected byte 0x%02x where a header or a JSON message was expected", c), fatal: true}
+	}
+	return nil
+}
+
+// isTokenByte reports whether c may appear in an HTTP header name.
+func isTokenByte(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 func (s *stream) readHeaderLine() (string, error) {
@@ -373,6 +444,11 @@ func decodeMessage(frame []byte, v any, results *resultStash, params *paramsHand
 		env = envelope{}
 		if err := json.Unmarshal(trimmed, &env); err != nil {
 			var se *json.SyntaxError
+			if se := (*json.SyntaxError)(nil); errors.As(err, &se) && trimmed[0] == '{' && tooDeep(trimmed) {
+				// Valid JSON, but deeper than encoding/json reads: the
+				// sender still gets its id back, not a parse error.
+				return &frameError{code: CodeInvalidRequest, msg: "invalid request: the message nests arrays and objects deeper than 10000 levels", id: shallowID(trimmed)}
+			}
 			if errors.As(err, &se) || len(trimmed) == 0 {
 				msg := "parse error: unexpected end of JSON input"
 				if se != nil {
@@ -384,6 +460,19 @@ func decodeMessage(frame []byte, v any, results *resultStash, params *paramsHand
 				return &frameError{code: CodeInvalidRequest, msg: "invalid request: a message must be a JSON object"}
 			}
 			return &frameError{code: CodeInvalidRequest, msg: "invalid request: " + err.Error()}
+		}
+		if trimmed[0] == '{' {
+			// encoding/json took the last of a repeated member (and
+			// matches names ignoring case): "method":"daemon/status",
+			// "method":"daemon/stop" stopped the daemon. A message that
+			// says two things is refused, not read one way.
+			if key, dup := jsonwalk.DuplicateKey(trimmed); dup {
+				id := validID(env.ID)
+				if strings.EqualFold(key, "id") {
+					id = nil
+				}
+				return &frameError{code: CodeInvalidRequest, msg: fmt.Sprintf("invalid request: member %q appears more than once", truncate(key, 40)), id: id}
+			}
 		}
 	}
 	if trimmed[0] != '{' {
@@ -409,7 +498,8 @@ func decodeMessage(frame []byte, v any, results *resultStash, params *paramsHand
 		}
 		if params != nil {
 			params.raw = env.Params
-			trimmed = withoutParams(env.Method, id)
+			params.id = id
+			trimmed = withoutParams(env.Method, id != nil)
 		}
 	case len(env.Result) == 0 && len(env.Error) == 0:
 		return fail(`a request needs "method"; a response needs "result" or "error"`)
@@ -429,10 +519,12 @@ var twoPointZero = "2.0"
 // way json.Unmarshal(msg, env) would, without a second scanner pass and
 // without copying the members (a request's params were 1 MiB for
 // jq/eval). It reports false, leaving the work to json.Unmarshal, for
-// anything where the two could differ: a key that is not plain ASCII
-// (escapes, or letters encoding/json folds), a field given twice, or a
-// "jsonrpc" that is neither "2.0" nor null (json.Unmarshal's type error,
-// or its unescaping, is then what the client reads).
+// anything where the two could differ or the message must be refused: a
+// key that is not plain ASCII (escapes, or letters encoding/json folds), a
+// field given twice, a member that is not one of the envelope's (so that
+// decodeMessage's duplicate check sees it), or a "jsonrpc" that is neither
+// "2.0" nor null (json.Unmarshal's type error, or its unescaping, is then
+// what the client reads).
 func walkEnvelope(msg []byte, env *envelope) bool {
 	var seen [6]bool
 	return jsonwalk.Object(msg, func(m jsonwalk.Member) bool {
@@ -455,7 +547,7 @@ func walkEnvelope(msg []byte, env *envelope) bool {
 		case bytes.EqualFold(m.Key, []byte("error")):
 			f, dst = 5, &env.Error
 		default:
-			return true // ignored, as encoding/json ignores unknown fields
+			return false // ignored after the duplicate check, as encoding/json ignores unknown fields
 		}
 		if seen[f] {
 			return false

@@ -3,6 +3,7 @@ package rpc
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/konnectd/konnectd/core"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"github.com/sourcegraph/jsonrpc2"
 
 	"github.com/konnectd/konnectd/internal/redact"
+	"github.com/konnectd/konnectd/konnect"
 )
 
 // connHandler is the jsonrpc2.Handler of one connection. jsonrpc2 calls
@@ -30,9 +32,16 @@ type connHandler struct {
 	sem      chan struct{} // running requests
 	queue    chan struct{} // accepted but unfinished; full = read loop waits
 	mu       sync.Mutex
-	inflight map[jsonrpc2.ID]context.CancelFunc
+	inflight map[string]*inflightReq
 	prev     chan struct{} // closed when the previous request may be overtaken
+	ready    chan struct{} // closed once ServeStream has registered the session
 	running  sync.WaitGroup
+}
+
+// inflightReq is a request that has not been answered yet.
+type inflightReq struct {
+	cancel  context.CancelFunc
+	replied bool // guarded by connHandler.mu: the drain cut-off answered it
 }
 
 // maxQueued bounds accepted-but-unfinished requests per connection. Past it
@@ -49,14 +58,23 @@ func newConnHandler(srv *Server, sess *Session, st *stream) *connHandler {
 		log:      srv.log.With("session", sess.ID),
 		sem:      make(chan struct{}, srv.maxActive()),
 		queue:    make(chan struct{}, maxQueued),
-		inflight: map[jsonrpc2.ID]context.CancelFunc{},
+		inflight: map[string]*inflightReq{},
 		prev:     first,
+		ready:    make(chan struct{}),
 	}
 }
 
 func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
-	// The stream kept the params; req has none (see paramsHandoff).
+	// jsonrpc2.NewConn starts reading at once; a request must not run
+	// before ServeStream has registered the session it belongs to (a fast
+	// daemon/status used to count 0 connections).
+	<-h.ready
+	// The stream kept the params and the id's bytes; req has neither (see
+	// paramsHandoff). A request with "id":null is a request, not a
+	// notification: it gets its reply.
 	params := h.st.params.take()
+	id := h.st.params.takeID()
+	notif := id == nil
 	// Cancellation and exit are handled on the read loop itself, so neither
 	// can be stuck behind the requests they are about.
 	switch req.Method {
@@ -73,11 +91,16 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 	reqCtx, cancel := context.WithCancel(ctx)
 	reqCtx = context.WithValue(reqCtx, sessionKey{}, h.sess)
 	reqCtx = core.WithPeer(reqCtx, h.sess.auditPeer())
-	if !req.Notif {
-		reqCtx = context.WithValue(reqCtx, requestIDKey{}, req.ID)
+	rq := &inflightReq{cancel: cancel}
+	if !notif {
+		reqCtx = context.WithValue(reqCtx, requestIDKey{}, id)
 		reqCtx = context.WithValue(reqCtx, replyHooksKey{}, &replyHooks{})
+		// Every Konnect retry the request waits for is told to the
+		// client as it happens, not only after the last one failed.
+		idCtx := reqCtx
+		reqCtx = konnect.WithRetryHook(reqCtx, func(r konnect.Retry) { ProgressMessage(idCtx, r.String()) })
 		h.mu.Lock()
-		h.inflight[req.ID] = cancel
+		h.inflight[string(id)] = rq
 		h.mu.Unlock()
 	}
 
@@ -125,7 +148,7 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 			}
 			return h.call(reqCtx, m, req, params)
 		}()
-		h.finish(ctx, reqCtx, conn, req, result, err)
+		h.finish(ctx, reqCtx, conn, req, id, rq, result, err)
 	})
 }
 
@@ -145,17 +168,27 @@ func (h *connHandler) call(ctx context.Context, m Method, req *jsonrpc2.Request,
 	return result, err
 }
 
-func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request, result any, err error) {
-	if req.Notif {
+func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request, id json.RawMessage, rq *inflightReq, result any, err error) {
+	if id == nil {
 		if err != nil {
 			h.log.Warn("notification failed", "method", req.Method, "error", redact.String(err.Error()))
 		}
 		return
 	}
 	h.mu.Lock()
-	delete(h.inflight, req.ID)
+	if h.inflight[string(id)] == rq {
+		delete(h.inflight, string(id))
+	}
+	replied := rq.replied
+	rq.replied = true
 	h.mu.Unlock()
 	hooks, _ := reqCtx.Value(replyHooksKey{}).(*replyHooks)
+	if replied {
+		// The drain cut-off answered it with -32800, so this result never
+		// reaches the client: a created token's secret must be kept.
+		hooks.run(h.log, req.Method, errDrainCutOff)
+		return
+	}
 	if connCtx.Err() != nil {
 		// The client is gone; there is nobody to reply to.
 		hooks.run(h.log, req.Method, connCtx.Err())
@@ -166,13 +199,24 @@ func (h *connHandler) finish(connCtx, reqCtx context.Context, conn *jsonrpc2.Con
 		if werr.Code == CodeInternalError {
 			h.log.Error("request failed", "method", req.Method, "error", werr.Message)
 		}
-		if rerr := conn.ReplyWithError(connCtx, req.ID, werr); rerr != nil {
+		if rerr := h.st.writeErrorReply(conn, id, werr); rerr != nil {
 			hooks.run(h.log, req.Method, rerr)
 		}
 		return
 	}
-	if rerr := h.st.writeResult(conn, req.ID, result); rerr != nil {
-		h.log.Debug("reply failed", "method", req.Method, "error", rerr)
+	if rerr := h.st.writeResult(conn, id, result); rerr != nil {
+		var enc *encodeError
+		if !errors.As(rerr, &enc) {
+			h.log.Debug("reply failed", "method", req.Method, "error", rerr)
+			hooks.run(h.log, req.Method, rerr)
+			return
+		}
+		// A result JSON cannot carry used to end here with no reply and a
+		// debug line nobody saw; the caller waited for ever. The result
+		// itself never reached the client, so its recovery runs too.
+		h.log.Error("result cannot be encoded", "method", req.Method, "error", redact.String(enc.Error()))
+		_ = h.st.writeErrorReply(conn, id, &jsonrpc2.Error{Code: CodeInternalError,
+			Message: fmt.Sprintf("internal error: the result of %s could not be encoded as JSON; the daemon log has details", req.Method)})
 		hooks.run(h.log, req.Method, rerr)
 	}
 }
@@ -222,19 +266,48 @@ func (r *replyHooks) run(log *slog.Logger, method string, cause error) {
 // with -32800, unless it had already finished.
 func (h *connHandler) cancel(params json.RawMessage) {
 	var p struct {
-		ID jsonrpc2.ID `json:"id"`
+		ID json.RawMessage `json:"id"`
 	}
-	if params == nil || json.Unmarshal(params, &p) != nil {
+	if params == nil || json.Unmarshal(params, &p) != nil || validID(p.ID) == nil {
 		h.log.Debug("ignoring malformed $/cancelRequest")
 		return
 	}
 	h.mu.Lock()
-	cancel := h.inflight[p.ID]
+	rq := h.inflight[string(validID(p.ID))]
 	h.mu.Unlock()
-	if cancel != nil {
-		cancel()
+	if rq != nil {
+		rq.cancel()
 	}
 }
+
+// cutOff answers every request still running with -32800 and cancels it:
+// the drain timeout is over and the connection is about to close, so a
+// client waiting for an answer gets one, not a bare hang-up. A request
+// that finishes after this has its own reply dropped (one reply each).
+func (h *connHandler) cutOff(conn *jsonrpc2.Conn, drain time.Duration) int {
+	h.mu.Lock()
+	var ids []string
+	for id, rq := range h.inflight {
+		if !rq.replied {
+			rq.replied = true
+			rq.cancel()
+			ids = append(ids, id)
+		}
+		delete(h.inflight, id)
+	}
+	h.mu.Unlock()
+	for _, id := range ids {
+		_ = h.st.writeErrorReply(conn, json.RawMessage(id), &jsonrpc2.Error{
+			Code:    CodeRequestCancelled,
+			Message: fmt.Sprintf("request cancelled: the daemon is shutting down and the request was still running after the drain timeout (%s)", drain),
+		})
+	}
+	return len(ids)
+}
+
+// errDrainCutOff is why a request's own reply was not sent: cutOff had
+// already answered it.
+var errDrainCutOff = errors.New("the drain cut-off answered the request before it finished")
 
 func errString(err error) string {
 	if err == nil {

@@ -78,33 +78,72 @@ func (p *ListParams) query(ctx context.Context) core.ListQuery {
 // for exactly one subject.
 type AssignedRolesParams struct {
 	ListParams
-	UserID          string `json:"userId,omitempty"`
-	TeamID          string `json:"teamId,omitempty"`
-	SystemAccountID string `json:"systemAccountId,omitempty"`
+	UserID            string `json:"userId,omitempty"`
+	UserEmail         string `json:"userEmail,omitempty"`
+	TeamID            string `json:"teamId,omitempty"`
+	TeamName          string `json:"teamName,omitempty"`
+	SystemAccountID   string `json:"systemAccountId,omitempty"`
+	SystemAccountName string `json:"systemAccountName,omitempty"`
 }
 
 // Validate requires exactly one subject.
 func (p *AssignedRolesParams) Validate() error {
 	n := 0
-	for _, id := range []string{p.UserID, p.TeamID, p.SystemAccountID} {
+	for _, id := range []string{p.UserID, p.UserEmail, p.TeamID, p.TeamName, p.SystemAccountID, p.SystemAccountName} {
 		if id != "" {
 			n++
 		}
 	}
 	if n != 1 {
-		return InvalidParams(`exactly one of "userId", "teamId" or "systemAccountId" is required`)
+		return InvalidParams(`exactly one of "userId", "userEmail", "teamId", "teamName", "systemAccountId" or "systemAccountName" is required`)
 	}
 	return p.ListParams.Validate()
 }
 
-func (p *AssignedRolesParams) subject() konnect.Subject {
+func (p *AssignedRolesParams) subject() (konnect.SubjectKind, core.IdentityRef) {
 	switch {
-	case p.UserID != "":
-		return konnect.Subject{Kind: konnect.SubjectUser, ID: p.UserID}
-	case p.TeamID != "":
-		return konnect.Subject{Kind: konnect.SubjectTeam, ID: p.TeamID}
+	case p.UserID != "" || p.UserEmail != "":
+		return konnect.SubjectUser, core.IdentityRef{ID: p.UserID, Email: p.UserEmail}
+	case p.TeamID != "" || p.TeamName != "":
+		return konnect.SubjectTeam, core.IdentityRef{ID: p.TeamID, Name: p.TeamName}
 	}
-	return konnect.Subject{Kind: konnect.SubjectSystemAccount, ID: p.SystemAccountID}
+	return konnect.SubjectSystemAccount, core.IdentityRef{ID: p.SystemAccountID, Name: p.SystemAccountName}
+}
+
+// AccountTeamsParams are identity/listSystemAccountTeams's: a listing for
+// one system account, by id or name.
+type AccountTeamsParams struct {
+	ListParams
+	SystemAccountID   string `json:"systemAccountId,omitempty"`
+	SystemAccountName string `json:"systemAccountName,omitempty"`
+}
+
+// Validate requires exactly one of the id and the name.
+func (p *AccountTeamsParams) Validate() error {
+	if (p.SystemAccountID == "") == (p.SystemAccountName == "") {
+		return InvalidParams(`exactly one of "systemAccountId" or "systemAccountName" is required`)
+	}
+	return p.ListParams.Validate()
+}
+
+// TeamListParams and TeamGetParams add kongctl's --skip-system-teams.
+type TeamListParams struct {
+	ListParams
+	SkipSystemTeams bool `json:"skipSystemTeams,omitempty"`
+}
+
+type TeamGetParams struct {
+	GetParams
+	SkipSystemTeams bool `json:"skipSystemTeams,omitempty"`
+}
+
+// GetParams are identity/getUser's, identity/getTeam's and
+// identity/getSystemAccount's: one object by id, or by email (a user) or
+// name (a team or system account).
+type GetParams struct {
+	ProfileParam
+	core.IdentityRef
+	Format *core.Format `json:"format,omitempty"`
 }
 
 // IdentityMethods: identity/me, identity/organization and the listings of
@@ -113,22 +152,37 @@ func (p *AssignedRolesParams) subject() konnect.Subject {
 func IdentityMethods(svc *core.Service) []Method {
 	return []Method{
 		Func("identity/me", func(ctx context.Context, p *IdentityParams) (any, error) {
-			return svc.Me(ctx, CallerFrom(ctx, p.Profile), p.Format)
+			return svc.Me(ctx, p.caller(ctx), p.Format)
 		}),
 		Func("identity/organization", func(ctx context.Context, p *IdentityParams) (any, error) {
-			return svc.Organization(ctx, CallerFrom(ctx, p.Profile), p.Format)
+			return svc.Organization(ctx, p.caller(ctx), p.Format)
 		}),
 		Func("identity/listUsers", func(ctx context.Context, p *ListParams) (any, error) {
-			return svc.ListUsers(ctx, CallerFrom(ctx, p.Profile), p.query(ctx), p.Format)
+			return svc.ListUsers(ctx, p.caller(ctx), p.query(ctx), p.Format)
 		}),
-		Func("identity/listTeams", func(ctx context.Context, p *ListParams) (any, error) {
-			return svc.ListTeams(ctx, CallerFrom(ctx, p.Profile), p.query(ctx), p.Format)
+		Func("identity/listTeams", func(ctx context.Context, p *TeamListParams) (any, error) {
+			q := p.query(ctx)
+			q.SkipSystemTeams = p.SkipSystemTeams
+			return svc.ListTeams(ctx, p.caller(ctx), q, p.Format)
 		}),
 		Func("identity/listSystemAccounts", func(ctx context.Context, p *ListParams) (any, error) {
-			return svc.ListSystemAccounts(ctx, CallerFrom(ctx, p.Profile), p.query(ctx), p.Format)
+			return svc.ListSystemAccounts(ctx, p.caller(ctx), p.query(ctx), p.Format)
 		}),
 		Func("identity/listAssignedRoles", func(ctx context.Context, p *AssignedRolesParams) (any, error) {
-			return svc.ListAssignedRoles(ctx, CallerFrom(ctx, p.Profile), p.subject(), p.query(ctx), p.Format)
+			kind, ref := p.subject()
+			return svc.ListAssignedRolesOf(ctx, p.caller(ctx), kind, ref, p.query(ctx), p.Format)
+		}),
+		Func("identity/listSystemAccountTeams", func(ctx context.Context, p *AccountTeamsParams) (any, error) {
+			return svc.ListSystemAccountTeams(ctx, p.caller(ctx), core.IdentityRef{ID: p.SystemAccountID, Name: p.SystemAccountName}, p.query(ctx), p.Format)
+		}),
+		Func("identity/getUser", func(ctx context.Context, p *GetParams) (any, error) {
+			return svc.GetUser(ctx, p.caller(ctx), p.IdentityRef, p.Format)
+		}),
+		Func("identity/getTeam", func(ctx context.Context, p *TeamGetParams) (any, error) {
+			return svc.GetTeamSkipping(ctx, p.caller(ctx), p.IdentityRef, p.SkipSystemTeams, p.Format)
+		}),
+		Func("identity/getSystemAccount", func(ctx context.Context, p *GetParams) (any, error) {
+			return svc.GetSystemAccount(ctx, p.caller(ctx), p.IdentityRef, p.Format)
 		}),
 	}
 }

@@ -14,6 +14,11 @@ type InitializeParams struct {
 	Profile string `json:"profile,omitempty"`
 	// Env carries the client's KONGCTL_* variables; others are ignored.
 	Env map[string]string `json:"env,omitempty"`
+	// ConfigFile is the connection's config file, an absolute path (the
+	// client resolves --config-file and KONGCTL_CONFIG_FILE itself). Without
+	// it the forwarded KONGCTL_CONFIG_FILE applies, else the daemon's own
+	// file. A request's own configFile param still wins.
+	ConfigFile string `json:"configFile,omitempty"`
 	// ProcessID and Capabilities are accepted for LSP clients and ignored.
 	ProcessID    *int `json:"processId,omitempty"`
 	Capabilities any  `json:"capabilities,omitempty"`
@@ -88,9 +93,12 @@ func (s *Server) initialize(ctx context.Context, p *InitializeParams) (*Initiali
 		if p.Env != nil {
 			sess.env = kongctlEnv(p.Env)
 		}
+		if p.ConfigFile != "" {
+			sess.configFile = p.ConfigFile
+		}
 		sess.initialized = true
 		sess.mu.Unlock()
-		for _, f := range s.onInitialize {
+		for _, f := range s.onInit {
 			f(sess)
 		}
 	}
@@ -99,6 +107,12 @@ func (s *Server) initialize(ctx context.Context, p *InitializeParams) (*Initiali
 		Methods:    s.MethodNames(),
 	}, nil
 }
+
+// OnInitialize registers f to run after a session's initialize has been
+// taken in, before the reply (the daemon starts watching the connection's
+// config file there, so profile/didChange covers it from the start).
+// Register before serving.
+func (s *Server) OnInitialize(f func(*Session)) { s.onInit = append(s.onInit, f) }
 
 // kongctlEnv keeps only KONGCTL_* variables: a client has no business
 // setting anything else in the daemon's view.

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/konnectd/konnectd/internal/jsonwalk"
 )
 
 // A Method is one entry of the method table.
@@ -39,6 +41,9 @@ func Func[P any, R any](name string, fn func(context.Context, *P) (R, error)) Me
 				return nil, InvalidParams("%s", err.Error())
 			}
 		}
+		if cp, ok := any(p).(configParam); ok {
+			ctx = withRequestConfigFile(ctx, cp.requestConfigFile())
+		}
 		return fn(ctx, p)
 	}}
 }
@@ -68,8 +73,17 @@ func decodeParams(raw json.RawMessage, v any) error {
 	if raw[0] != '{' {
 		return InvalidParams("params must be an object with named fields")
 	}
+	// Secrets in params are registered however the params were decoded,
+	// and even when they were refused after decoding.
+	defer registerParamSecrets(v)
 	if f, ok := v.(walkDecoder); ok && f.walkDecode(raw) {
 		return nil
+	}
+	// The strict decoder takes the last of a repeated field; a client, a
+	// proxy or a log may read the first. Params that say two things are
+	// refused, as a message with a repeated member is (decodeMessage).
+	if key, dup := jsonwalk.DuplicateKey(raw); dup {
+		return &Error{Code: CodeInvalidRequest, Message: fmt.Sprintf("invalid request: params member %q appears more than once", key)}
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()

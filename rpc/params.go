@@ -24,8 +24,15 @@ import (
 // behaviour, not its promise: were it to hand requests to another
 // goroutine, the race detector and TestParamsReachTheirRequests (which
 // pipelines requests with distinct params) would say so.
+//
+// The request's id travels the same way. jsonrpc2's ID holds a uint64 or a
+// string, so it answered -1 as 18446744073709551615, refused 1.5 with
+// strconv's words and took "id":null for a notification; the stream keeps
+// the id's bytes here and gives jsonrpc2 the id 0 (or none, for a
+// notification), and replies are written with the bytes kept.
 type paramsHandoff struct {
 	raw json.RawMessage // nil when the request had no params
+	id  json.RawMessage // nil for a notification (no "id" member)
 }
 
 // take returns the kept params and forgets them.
@@ -35,16 +42,23 @@ func (p *paramsHandoff) take() json.RawMessage {
 	return raw
 }
 
+// takeID returns the kept id, as the client wrote it, and forgets it; nil
+// means the request was a notification.
+func (p *paramsHandoff) takeID() json.RawMessage {
+	id := p.id
+	p.id = nil
+	return id
+}
+
 // withoutParams is the request jsonrpc2 gets in place of one whose params
-// the stream keeps: the same method and id, built from their raw JSON
-// (checked by decodeMessage), so jsonrpc2 decodes them exactly as before.
-func withoutParams(method, id json.RawMessage) []byte {
-	msg := make([]byte, 0, len(method)+len(id)+40)
+// and id the stream keeps: the same method, built from its raw JSON
+// (checked by decodeMessage), and the id 0 when the request has one.
+func withoutParams(method json.RawMessage, hasID bool) []byte {
+	msg := make([]byte, 0, len(method)+40)
 	msg = append(msg, `{"jsonrpc":"2.0","method":`...)
 	msg = append(msg, method...)
-	if len(id) > 0 {
-		msg = append(msg, `,"id":`...)
-		msg = append(msg, id...)
+	if hasID {
+		msg = append(msg, `,"id":0`...)
 	}
 	return append(msg, '}')
 }

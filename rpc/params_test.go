@@ -41,11 +41,14 @@ func TestParamsReachTheirRequests(t *testing.T) {
 			fmt.Fprintf(&batch, `{"jsonrpc":"2.0","id":%d,"method":"test/echo"}`+"\n", i)
 			want[fmt.Sprint(i)] = fmt.Sprint(CodeInvalidParams)
 		case 3:
-			// A message that fails after its envelope was read (jsonrpc2
-			// refuses a fractional id), then one without params and one
-			// with null params: none may see params left over.
-			fmt.Fprintf(&batch, `{"jsonrpc":"2.0","id":%d.5,"method":"test/echo","params":{"text":"leak"}}`+"\n", i)
-			want[fmt.Sprintf("%d.5", i)] = fmt.Sprint(CodeInvalidRequest)
+			// A fractional id (which jsonrpc2 refused; the stream keeps
+			// ids itself now) and a repeated member (refused before any
+			// params are kept), then one without params and one with null
+			// params: none may see params left over.
+			fmt.Fprintf(&batch, `{"jsonrpc":"2.0","id":%d.5,"method":"test/echo","params":{"text":"own%d"}}`+"\n", i, i)
+			want[fmt.Sprintf("%d.5", i)] = fmt.Sprintf(`"own%d"`, i)
+			fmt.Fprintf(&batch, `{"jsonrpc":"2.0","id":"d%d","method":"test/echo","params":{"text":"leak"},"params":{"text":"leak"}}`+"\n", i)
+			want[fmt.Sprintf(`"d%d"`, i)] = fmt.Sprint(CodeInvalidRequest)
 			fmt.Fprintf(&batch, `{"jsonrpc":"2.0","id":%d,"method":"test/echo"}`+"\n", i)
 			want[fmt.Sprint(i)] = fmt.Sprint(CodeInvalidParams)
 			fmt.Fprintf(&batch, `{"jsonrpc":"2.0","id":"n%d","method":"test/echo","params":null}`+"\n", i)

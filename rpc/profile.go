@@ -11,10 +11,10 @@ import (
 func ProfileMethods(svc *core.Service) []Method {
 	return []Method{
 		Func("profile/list", func(ctx context.Context, p *ProfileParam) (*core.ProfileList, error) {
-			return svc.ListProfiles(ctx, CallerFrom(ctx, p.Profile))
+			return svc.ListProfiles(ctx, p.caller(ctx))
 		}),
 		Func("profile/get", func(ctx context.Context, p *ProfileParam) (*core.ProfileInfo, error) {
-			return svc.GetProfile(ctx, CallerFrom(ctx, p.Profile))
+			return svc.GetProfile(ctx, p.caller(ctx))
 		}),
 	}
 }

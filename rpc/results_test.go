@@ -68,14 +68,15 @@ func TestWriteResultWritesWhatReplyWrites(t *testing.T) {
 				direct := newCaptureConn()
 				own := newStream(direct, framing, 0)
 				conn = jsonrpc2.NewConn(context.Background(), own, nil)
-				if err := own.writeResult(conn, id, result); err != nil {
+				idJSON, _ := json.Marshal(id)
+				if err := own.writeResult(conn, idJSON, result); err != nil {
 					t.Fatal(err)
 				}
 				if direct.String() != viaReply.String() {
 					t.Errorf("%v, %v:\nwriteResult wrote %q\nReply wrote       %q", id, result, direct.String(), viaReply.String())
 				}
 				conn.Close()
-				if err := own.writeResult(conn, id, result); err != jsonrpc2.ErrClosed {
+				if err := own.writeResult(conn, idJSON, result); err != jsonrpc2.ErrClosed {
 					t.Errorf("writeResult on a closed connection: %v, want ErrClosed as Reply gives", err)
 				}
 			}
@@ -86,7 +87,7 @@ func TestWriteResultWritesWhatReplyWrites(t *testing.T) {
 	st := newStream(c, FramingLine, 0)
 	conn := jsonrpc2.NewConn(context.Background(), st, nil)
 	defer conn.Close()
-	if err := st.writeResult(conn, jsonrpc2.ID{Num: 1}, func() {}); err == nil || c.String() != "" {
+	if err := st.writeResult(conn, json.RawMessage("1"), func() {}); err == nil || c.String() != "" {
 		t.Errorf("unmarshalable result: %v, wrote %q", err, c.String())
 	}
 }

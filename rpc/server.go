@@ -46,6 +46,7 @@ type Server struct {
 	nextID  atomic.Uint64
 	active  sync.WaitGroup // running requests, for drain
 	workers *workers       // the goroutines requests run on
+	refused *refusals      // other users' connections: answered, closed, logged throttled
 
 	mu         sync.Mutex
 	sessions   map[*Session]*jsonrpc2.Conn
@@ -53,8 +54,7 @@ type Server struct {
 	idle       chan struct{} // receives when the idle timer fires
 	idleTimer  *time.Timer
 	onConnect  []func(*Session)
-	// onInitialize runs after a session's initialize (see OnInitialize).
-	onInitialize []func(*Session)
+	onInit     []func(*Session)
 }
 
 // NewServer builds a server with the lifecycle methods and the given method
@@ -76,6 +76,7 @@ func NewServer(o Options, families ...[]Method) *Server {
 		workers:  newWorkers(),
 		idle:     make(chan struct{}, 1),
 	}
+	s.refused = newRefusals(s.log)
 	s.register(s.lifecycleMethods())
 	for _, f := range families {
 		s.register(f)
@@ -104,10 +105,6 @@ func (s *Server) MethodNames() []string {
 // registered, before its first message is read).
 func (s *Server) OnConnect(f func(*Session)) { s.onConnect = append(s.onConnect, f) }
 
-// OnInitialize registers f to run when a session has sent initialize
-// (before the reply is written). Register before serving.
-func (s *Server) OnInitialize(f func(*Session)) { s.onInitialize = append(s.onInitialize, f) }
-
 func (s *Server) maxActive() int {
 	if s.opts.MaxActive > 0 {
 		return s.opts.MaxActive
@@ -135,14 +132,16 @@ func (s *Server) ServeStream(ctx context.Context, rwc io.ReadWriteCloser, transp
 		}
 		h.wait(s.opts.DrainTimeout)
 	}
+	st.onFatal = func() { h.wait(s.opts.DrainTimeout) }
 	conn := jsonrpc2.NewConn(ctx, st, h, jsonrpc2.SetLogger(discardLogger{}))
-	sess.conn = conn
+	sess.conn, sess.handler = conn, h
 	s.addSession(sess, conn)
 	defer s.removeSession(sess)
 	s.log.Info("client connected", "session", sess.ID, "transport", transport, "pid", peer.PID)
 	for _, f := range s.onConnect {
 		f(sess)
 	}
+	close(h.ready)
 	select {
 	case <-conn.DisconnectNotify():
 	case <-ctx.Done():
@@ -177,8 +176,7 @@ func (s *Server) Serve(ctx context.Context, l *safesocket.Listener) error {
 			}
 			if err != nil {
 				// Whatever the socket's mode says, only our own user may talk to us.
-				s.log.Warn("refused connection", "error", err, "peer_uid", cred.UID, "peer_pid", cred.PID)
-				c.Close()
+				s.refused.refuse(c, cred, err)
 				continue
 			}
 			conns.Add(1)
@@ -219,7 +217,13 @@ func (s *Server) drain() {
 	select {
 	case <-done:
 	case <-time.After(s.opts.DrainTimeout):
-		s.log.Warn("drain timeout: cancelling requests still running", "drain_timeout", s.opts.DrainTimeout)
+		n := 0
+		for _, sess := range s.Sessions() {
+			if sess.handler != nil {
+				n += sess.handler.cutOff(sess.conn, s.opts.DrainTimeout)
+			}
+		}
+		s.log.Warn("drain timeout: cancelled requests still running, answering each with -32800", "drain_timeout", s.opts.DrainTimeout, "requests", n)
 	}
 }
 

@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
 	"sync"
 	"time"
@@ -21,7 +22,8 @@ type Session struct {
 	Peer      safesocket.Cred // zero for stdio
 	Connected time.Time
 
-	conn *jsonrpc2.Conn
+	conn    *jsonrpc2.Conn
+	handler *connHandler // for the drain cut-off
 
 	mu             sync.Mutex
 	clientName     string
@@ -29,6 +31,8 @@ type Session struct {
 	defaultProfile string
 	env            map[string]string
 	shutdown       bool
+	configFile     string          // from initialize; "" when not given
+	configUsed     map[string]bool // config files its requests used ("" is the daemon's own)
 	initialized    bool
 
 	exeOnce sync.Once
@@ -104,18 +108,35 @@ func SessionFrom(ctx context.Context) *Session {
 // outside a request and for notifications.
 func Progress(ctx context.Context, done, total int) {
 	s := SessionFrom(ctx)
-	id, ok := ctx.Value(requestIDKey{}).(jsonrpc2.ID)
+	id, ok := ctx.Value(requestIDKey{}).(json.RawMessage)
 	if s == nil || !ok {
 		return
 	}
 	_ = s.Notify(ctx, "$/progress", ProgressParams{ID: id, Done: done, Total: total})
 }
 
-// ProgressParams is the payload of $/progress.
+// ProgressMessage sends a $/progress notification that says what the
+// request is waiting for, such as a retry of an unreachable Konnect. Done
+// and total are 0: it counts nothing.
+func ProgressMessage(ctx context.Context, message string) {
+	s := SessionFrom(ctx)
+	id, ok := ctx.Value(requestIDKey{}).(json.RawMessage)
+	if s == nil || !ok {
+		return
+	}
+	_ = s.Notify(ctx, "$/progress", ProgressParams{ID: id, Message: message})
+}
+
+// ProgressParams is the payload of $/progress. ID is the request's id as
+// the client wrote it.
 type ProgressParams struct {
-	ID    jsonrpc2.ID `json:"id"`
-	Done  int         `json:"done"`
-	Total int         `json:"total"`
+	ID    json.RawMessage `json:"id"`
+	Done  int             `json:"done"`
+	Total int             `json:"total"`
+	// Message, when set, says what the request is waiting for
+	// ("https://us.api.konghq.com: connection refused; retry 1 of 4 in
+	// 250ms"); such a notification counts nothing.
+	Message string `json:"message,omitempty"`
 }
 
 // WithSession returns ctx carrying s, for code that acts for a session

@@ -49,31 +49,31 @@ type (
 func TokenMethods(svc *core.Service) []Method {
 	return []Method{
 		Func("token/createPersonal", func(ctx context.Context, p *CreatePersonalParams) (any, error) {
-			return svc.CreatePersonalToken(handoff(ctx), CallerFrom(ctx, p.Profile), &p.CreatePATRequest)
+			return svc.CreatePersonalToken(handoff(ctx), p.caller(ctx), &p.CreatePATRequest)
 		}),
 		Func("token/createSystemAccount", func(ctx context.Context, p *CreateSystemAccountTokenParams) (any, error) {
-			return svc.CreateSystemAccountToken(handoff(ctx), CallerFrom(ctx, p.Profile), &p.CreateSPATRequest)
+			return svc.CreateSystemAccountToken(handoff(ctx), p.caller(ctx), &p.CreateSPATRequest)
 		}),
 		Func("token/list", func(ctx context.Context, p *ListTokensParams) (any, error) {
-			return svc.ListTokens(ctx, CallerFrom(ctx, p.Profile), &p.ListTokensRequest)
+			return svc.ListTokens(ctx, p.caller(ctx), &p.ListTokensRequest)
 		}),
 		Func("token/delete", func(ctx context.Context, p *DeleteTokenParams) (any, error) {
-			return svc.DeleteToken(ctx, CallerFrom(ctx, p.Profile), &p.DeleteTokenRequest)
+			return svc.DeleteToken(ctx, p.caller(ctx), &p.DeleteTokenRequest)
 		}),
 		Func("token/rotate", func(ctx context.Context, p *RotateTokenParams) (any, error) {
-			return svc.RotateToken(handoff(ctx), CallerFrom(ctx, p.Profile), &p.RotateTokenRequest)
+			return svc.RotateToken(handoff(ctx), p.caller(ctx), &p.RotateTokenRequest)
 		}),
 		Func("token/quota", func(ctx context.Context, p *QuotaParams) (*core.PATQuota, error) {
-			return svc.Quota(ctx, CallerFrom(ctx, p.Profile), &p.QuotaRequest)
+			return svc.Quota(ctx, p.caller(ctx), &p.QuotaRequest)
 		}),
 		Func("token/revokeAll", func(ctx context.Context, p *RevokeAllParams) (*core.RevokeAllResult, error) {
-			return svc.RevokeAll(ctx, CallerFrom(ctx, p.Profile), &p.RevokeAllRequest)
+			return svc.RevokeAll(ctx, p.caller(ctx), &p.RevokeAllRequest)
 		}),
 		Func("token/pending", func(ctx context.Context, _ *NoParams) ([]core.PendingRevocation, error) {
 			return svc.PendingRevocations(ctx)
 		}),
 		Func("systemAccount/create", func(ctx context.Context, p *CreateSystemAccountParams) (any, error) {
-			return svc.CreateSystemAccount(ctx, CallerFrom(ctx, p.Profile), &p.CreateSystemAccountRequest)
+			return svc.CreateSystemAccount(ctx, p.caller(ctx), &p.CreateSystemAccountRequest)
 		}),
 	}
 }

@@ -25,8 +25,27 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-show() { printf '$ %s\n' "$*"; "$@"; }
+# Headings are bold only on a terminal (and without NO_COLOR): a log file
+# or a pipe gets plain text, no escape codes.
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
+# quote prints one argument so that pasting it into a shell gives it back:
+# as it is when it has no character a shell treats specially, else in
+# single quotes. (A bare & in a filter would send the command to the
+# background.)
+quote() {
+	case $1 in
+	'' | *[!A-Za-z0-9_./:=@%+,-]*) printf "'%s'" "${1//\'/\'\\\'\'}" ;;
+	*) printf '%s' "$1" ;;
+	esac
+}
+# show echoes a command, each argument quoted for pasting, then runs it.
+show() {
+	local a line='$'
+	for a in "$@"; do line+=" $(quote "$a")"; done
+	printf '%s\n' "$line"
+	"$@"
+}
 
 step "Konnect emulator (konnectd emulator)"
 "$BIN" emulator --addr 127.0.0.1:0 --strict >"$work/emulator.env" 2>"$work/emulator.log" &

@@ -9,6 +9,7 @@ set -euo pipefail
 packages=(
   socat            # NDJSON tests from a shell
   jq               # the benchmark's reference, and the demo
+  curl             # the kongctl golden cases' setup scripts (e2e/golden_test.go)
   util-linux       # setpriv: run a client as another user
   systemd          # systemd-analyze verify on the user units (installs without booting systemd)
   dbus-daemon dbus-bin gnome-keyring libsecret-tools   # a real Secret Service
@@ -30,8 +31,12 @@ done
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "deps.sh: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # On a busy machine another apt or unattended-upgrades may hold the dpkg
+  # lock: wait for it (DEPS_LOCK_TIMEOUT seconds, default 10 minutes)
+  # instead of failing the whole of make test on "Could not get lock".
+  lock=(-o "DPkg::Lock::Timeout=${DEPS_LOCK_TIMEOUT:-600}")
+  apt-get "${lock[@]}" update -qq
+  apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "deps.sh: missing ${missing[*]}; as root: apt-get install --no-install-recommends ${missing[*]}" >&2
 fi

@@ -3,11 +3,13 @@
 # Inspector CLI (npm @modelcontextprotocol/inspector), the way a user
 # checks an MCP server by hand, against the Konnect emulator:
 #
-#   tools/list read-only and with --allow-write (with the inspector's
-#   --strict schema portability check), tools/call of whoami, list_users
-#   with a filter and jq, a bad jq expression (a tool error, exit 5), and
-#   create_pat whose value must land in the credential file, not in the
-#   output.
+#   tools/list read-only and with --allow-write (the inspector's --strict
+#   schema portability check must report 0 findings; top-level titles,
+#   limit's minimum, list_assigned_roles' one-subject rule), tools/call of
+#   whoami, list_users with a filter and jq, list_tokens (with meta),
+#   limit=0 (refused in plain words), a bad jq expression (a tool error,
+#   exit 5), and create_pat whose value must land in the credential file,
+#   not in the output.
 #
 # The inspector needs Node >= 22.19 and Debian ships 20, so Node 24 comes
 # from the npm registry (the `node` package) into the same cache folder,
@@ -23,7 +25,9 @@ set -euo pipefail
 INSPECTOR_VERSION=2.12.0
 NODE_MAJOR=24
 bin="$(realpath "${1:-bin/konnectd}")"
-cache="${KONNECTD_CACHE:-$HOME/.cache/konnectd}"
+# The cache follows the XDG base directory spec: $KONNECTD_CACHE, else
+# $XDG_CACHE_HOME/konnectd, else ~/.cache/konnectd.
+cache="${KONNECTD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/konnectd}"
 mkdir -p "$cache"
 log() { echo "mcp-inspector-test: $*" >&2; }
 
@@ -73,7 +77,8 @@ check() { # check NAME: reads the inspector's stdout, a jq test as $2
 		log "ok   $1"
 	else
 		log "FAIL $1"
-		sed 's/[ks]pat_[A-Za-z0-9_-]*/[REDACTED]/g' "$work/out" | head -40 >&2
+		# head may close the pipe early; under pipefail that must not end the run.
+		sed 's/[ks]pat_[A-Za-z0-9_-]*/[REDACTED]/g' "$work/out" | head -40 >&2 || true
 		fails=$((fails + 1))
 	fi
 }
@@ -107,6 +112,22 @@ check "tools/list: read-only annotations and output schemas" \
 
 inspect --allow-write -- --method tools/list --strict
 [ "$rc" = 0 ] || { log "FAIL --strict schema check (exit $rc)"; cat "$work/err" >&2; fails=$((fails + 1)); }
+# --strict exits non-zero only for errors; its warnings (a type array such
+# as ["null","object"], a schema that constrains nothing) are printed on
+# stderr, one "Warning: tool ..." block each, with an "N errors, M
+# warnings across K tools." summary. Portable schemas give none at all.
+if grep -Eq '^(Warning|Error): tool "|warnings? across' "$work/err"; then
+	log "FAIL --strict: $(grep -Ec '^Warning: tool "' "$work/err") portability warning(s), want 0"
+	grep -E -A1 '^(Warning|Error): tool "' "$work/err" | grep -v '^--' | paste - - | sort | uniq -c >&2
+	fails=$((fails + 1))
+else
+	log "ok   tools/list --strict: 0 portability warnings"
+fi
+check "tools/list: every tool has a top-level title" \
+	'all(.tools[]; (.title | type) == "string" and .title != "" and .title == .annotations.title)'
+check "tools/list: limit has a minimum, list_assigned_roles states its one-subject rule" \
+	'all(.tools[] | select(.name | startswith("list_") and . != "list_tokens"); .inputSchema.properties.limit.minimum == 1)
+	 and (.tools[] | select(.name == "list_assigned_roles") | .inputSchema.not.anyOf | length) == 4'
 check "tools/list --allow-write: write tools, destructive ones marked" \
 	'([.tools[] | select(.annotations.destructiveHint == true) | .name] | sort) == ["delete_token","rotate_token"] and ([.tools[].name] | index("create_pat") != null)'
 
@@ -116,6 +137,14 @@ check "tools/call whoami" '.structuredContent.user.email == "CharlieCruz@konghq.
 inspect -- --method tools/call --tool-name list_users --tool-arg 'filter=filter[full_name][contains]=Cruz' 'jq=map(.email) | sort'
 check "tools/call list_users with filter and jq" \
 	'.structuredContent.result == ["AlexCruz@konghq.com","CharlieCruz@konghq.com"] and (.content[0].text | fromjson | .result | length) == 2'
+
+inspect -- --method tools/call --tool-name list_tokens --tool-arg kind=pat
+check "tools/call list_tokens: data and meta, like the other lists" \
+	'(.structuredContent.data | length) >= 1 and .structuredContent.meta.returned == (.structuredContent.data | length)'
+
+inspect -- --method tools/call --tool-name list_users --tool-arg limit=0
+check "tools/call list_users limit=0: refused by name, in plain words" \
+	'.isError == true and (.content[0].text | contains("argument \"limit\" must be at least 1") and (contains("reflect") | not))'
 
 inspect -- --method tools/call --tool-name jq --tool-arg 'expression=.[' 'input={"a":1}'
 [ "$rc" = 5 ] || { log "FAIL bad jq: want the inspector's tool-error exit 5, got $rc"; fails=$((fails + 1)); }

@@ -5,7 +5,7 @@
 #   2. mocha in code-server's real extension host, every command (~10 s)
 #   3. Debian Chromium drives the workbench: sign in, create a PAT (~10 s)
 # Node 24 and code-server come from the npm registry into
-# ${KONNECTD_CACHE:-$HOME/.cache/konnectd} (first run: minutes; then cached).
+# ${KONNECTD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/konnectd} (first run: minutes; then cached).
 # Needs the Debian packages chromium, build-essential, python3, libkrb5-dev.
 # Run it under scripts/keyring.sh so the daemon uses a real Secret Service.
 #

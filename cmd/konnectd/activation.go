@@ -1,10 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"os"
 	"time"
 
@@ -56,7 +56,14 @@ func refuseLiveSocket(path string) error {
 	} else if err == nil {
 		lock.Unlock()
 	}
-	c, err := net.DialTimeout("unix", path, 2*time.Second)
+	// Through safesocket.Dial like every client: a live socket here that
+	// another user serves is refused, not taken over or reported as ours.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	c, err := safesocket.Dial(ctx, path)
+	if errors.Is(err, safesocket.ErrUntrusted) {
+		return err
+	}
 	if err != nil {
 		return nil // stale: nobody listens, Listen may replace it
 	}

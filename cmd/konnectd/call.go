@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/konnectd/konnectd/rpc"
 )
@@ -109,8 +110,9 @@ func describeJSONError(raw []byte) string {
 	return "invalid JSON"
 }
 
-// stdinIsTerminal reports whether stdin is an interactive terminal.
+// stdinIsTerminal reports whether stdin is an interactive terminal. It asks
+// the terminal driver (isatty), not the file mode: /dev/null is a character
+// device too, and "login < /dev/null" must read an empty stdin, not prompt.
 func stdinIsTerminal() bool {
-	fi, err := os.Stdin.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(os.Stdin.Fd()))
 }

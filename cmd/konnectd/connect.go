@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/konnectd/konnectd/config"
 	"github.com/konnectd/konnectd/internal/safesocket"
 	"github.com/konnectd/konnectd/internal/version"
 	"github.com/konnectd/konnectd/rpc"
@@ -26,6 +27,9 @@ type clientOptions struct {
 	noStart bool
 	profile string
 	timeout time.Duration
+	// configFile is the caller's config file (--config-file or
+	// KONGCTL_CONFIG_FILE); a daemon this client starts serves it.
+	configFile string
 }
 
 func (o *clientOptions) addFlags(cmd *cobra.Command) {
@@ -33,6 +37,11 @@ func (o *clientOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.socket, "socket", "", "daemon socket (default: $KONNECTD_SOCKET or the per-user runtime directory)")
 	f.BoolVar(&o.noStart, "no-start", false, "fail instead of starting a daemon when none is running")
 	f.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up on the request after this long")
+	// kongctl-shaped commands define --config-file with their inherited
+	// flags (and hand it over in prepare); the others get it here.
+	if f.Lookup("config-file") == nil {
+		f.StringVar(&o.configFile, "config-file", "", "Path to the configuration file to load.")
+	}
 }
 
 func (o *clientOptions) socketPath() string {
@@ -50,6 +59,14 @@ const startWait = 10 * time.Second
 // a lock file beside the socket, and the one that finds no daemon starts it
 // while the others wait and then dial what it started.
 func connect(ctx context.Context, o *clientOptions, onNotify rpc.NotificationHandler) (*rpc.Client, error) {
+	if o.configFile != "" {
+		// --config-file is this command's KONGCTL_CONFIG_FILE: initialize
+		// resolves and sends it (and forwards it, as kongctl's flag would
+		// reach a command konnectd exec runs).
+		if err := os.Setenv("KONGCTL_CONFIG_FILE", o.configFile); err != nil {
+			return nil, fmt.Errorf("--config-file: %w", err)
+		}
+	}
 	path := o.socketPath()
 	c, err := rpc.Dial(ctx, path, onNotify)
 	if err == nil || o.noStart || !daemonAbsent(err) {
@@ -72,9 +89,11 @@ func connect(ctx context.Context, o *clientOptions, onNotify rpc.NotificationHan
 	// Someone may have started it while we waited for the lock.
 	if c, err := rpc.Dial(ctx, path, onNotify); err == nil {
 		return c, nil
+	} else if errors.Is(err, safesocket.ErrUntrusted) {
+		return nil, err
 	}
 	logPath := filepath.Join(filepath.Dir(path), "konnectd.log")
-	if err := spawnDaemon(path, logPath); err != nil {
+	if err := spawnDaemon(path, logPath, o.configFile); err != nil {
 		return nil, err
 	}
 	deadline := time.Now().Add(startWait)
@@ -82,6 +101,9 @@ func connect(ctx context.Context, o *clientOptions, onNotify rpc.NotificationHan
 		c, err := rpc.Dial(ctx, path, onNotify)
 		if err == nil {
 			return c, nil
+		}
+		if errors.Is(err, safesocket.ErrUntrusted) {
+			return nil, err
 		}
 		if time.Now().After(deadline) {
 			return nil, fmt.Errorf("started a daemon but it did not answer on %s within %s; see %s", path, startWait, logPath)
@@ -99,6 +121,9 @@ func daemonAbsent(err error) bool {
 }
 
 func dialError(path string, err error) error {
+	if errors.Is(err, safesocket.ErrUntrusted) {
+		return err // names the path and who owns it
+	}
 	if daemonAbsent(err) {
 		return fmt.Errorf("no konnectd daemon is running on %s (start one with 'konnectd serve', or drop --no-start)", path)
 	}
@@ -107,7 +132,7 @@ func dialError(path string, err error) error {
 
 // spawnDaemon starts "konnectd serve" detached from this process: its own
 // session, no terminal, logs to logPath.
-func spawnDaemon(socket, logPath string) error {
+func spawnDaemon(socket, logPath, configFile string) error {
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("find the konnectd binary to start a daemon: %w", err)
@@ -123,6 +148,9 @@ func spawnDaemon(socket, logPath string) error {
 	// The daemon must not inherit the caller's credentials: requests carry
 	// the caller's KONGCTL_* variables explicitly.
 	cmd.Env = scrubEnv(os.Environ())
+	if configFile != "" {
+		cmd.Env = append(cmd.Env, "KONGCTL_CONFIG_FILE="+configFile)
+	}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start konnectd daemon: %w", err)
 	}
@@ -160,17 +188,32 @@ func kongctlEnv() map[string]string {
 // version (started before an upgrade, and still serving) gets a warning on
 // stderr that says how to replace it, except for completion, whose stderr
 // a shell may show mid-line, and for stop, which is the remedy.
+//
+// The config file goes with it, resolved here (KONGCTL_CONFIG_FILE, which
+// --config-file sets, with $VAR expansion, against this process's working
+// directory), because the daemon serves each client the file it names.
+// Naming none leaves the daemon's own file, which is the default one unless
+// the daemon was started with another.
 func initialize(ctx context.Context, c *rpc.Client, name, profile string) error {
-	var res rpc.InitializeResult
-	err := c.Call(ctx, "initialize", rpc.InitializeParams{
-		ClientInfo: &rpc.ClientInfo{Name: name, Version: version.Version},
-		Profile:    profile,
-		Env:        kongctlEnv(),
-	}, &res)
+	loc, err := config.ResolvePath("", os.Getenv)
 	if err != nil {
 		return err
 	}
-	if v := res.ServerInfo.Version; v != version.Version && name != "konnectd-completion" && name != "konnectd-stop" {
+	configFile := ""
+	if loc.Explicit {
+		configFile = loc.Path
+	}
+	var ir rpc.InitializeResult
+	err = c.Call(ctx, "initialize", rpc.InitializeParams{
+		ClientInfo: &rpc.ClientInfo{Name: name, Version: version.Version},
+		Profile:    profile,
+		Env:        kongctlEnv(),
+		ConfigFile: configFile,
+	}, &ir)
+	if err != nil {
+		return err
+	}
+	if v := ir.ServerInfo.Version; v != version.Version && name != "konnectd-completion" && name != "konnectd-stop" {
 		fmt.Fprintf(os.Stderr, "Warning: the running daemon is konnectd %s and this is %s; 'konnectd stop' ends it, and the next command starts this one\n", v, version.Version)
 	}
 	return nil

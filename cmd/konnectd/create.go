@@ -2,13 +2,15 @@ package main
 
 import (
 	"github.com/spf13/cobra"
+
+	"github.com/konnectd/konnectd/internal/cli/cmdutil"
 )
 
 // Help strings copied from kongctl (kongctl.md §1) where it has them.
 const (
 	helpExpiresIn = "Token lifetime. Use a duration between 1 day and 365 days (12 months). Supported units are ns, us, ms, s, m, h, and d (days). Examples: 24h, 36h, 1d, 30d."
 	helpExpiresAt = "Token expiration timestamp in RFC3339 format, for example 2026-06-24T12:00:00Z or 2026-06-24T12:00:00+02:00. Fractional seconds are accepted. Must be between 1 day and 365 days (12 months) from now."
-	helpUserID    = "Konnect user ID. Defaults to the authenticated user."
+	helpUserID    = cmdutil.HelpUserID
 	helpStoreAs   = "Store the new token in the keychain as this profile's credential instead of printing it (konnectd only)."
 	helpStore     = "Store the new token in the keychain under this name instead of printing it (konnectd only); secret-tool lookup service konnectd username token:NAME reads it."
 	helpReplace   = "With --store or --store-as-profile: replace the keychain entry if it is taken (konnectd only; without it a taken entry is refused before anything is created)."
@@ -29,7 +31,18 @@ before it calls Konnect: a mistake never leaves a token behind. With
 --store or --store-as-profile the token goes into the keychain and is
 never printed.`,
 	}
-	cmd.AddCommand(newCreatePATCmd(), newCreateSPATCmd(), newCreateSystemAccountCmd())
+	// kongctl's tree: create pat|spat, the same under the product word
+	// (create konnect|k|K …) and the spat under the organization's system
+	// account (create [konnect] organization|org system-account|sa spat).
+	// create system-account is konnectd's own.
+	org := func() *cobra.Command {
+		return newGroupCmd("organization", organizationAliases, "Create Konnect organization resources",
+			newGroupCmd("system-account", systemAccountAliases, "Create Konnect system account resources", newCreateSPATCmd()))
+	}
+	cmd.AddCommand(newCreatePATCmd(), newCreateSPATCmd(), newCreateSystemAccountCmd(), org(),
+		newGroupCmd("konnect", konnectAliases, "Create Kong Konnect resources", newCreatePATCmd(), newCreateSPATCmd(), org()))
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.RunE = factory.GroupRunE
 	return cmd
 }
 
@@ -158,22 +171,12 @@ func newCreateSPATCmd() *cobra.Command {
 	return cmd
 }
 
-// accountFlags select a system account, for spat commands.
-type accountFlags struct{ id, name string }
+// accountFlags select a system account, for spat commands: the flag set
+// defined once in cmdutil.
+type accountFlags struct{ cmdutil.AccountFlags }
 
-func (a *accountFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&a.id, "system-account-id", "", "System account ID.")
-	cmd.Flags().StringVar(&a.name, "system-account-name", "", "System account name (looked up with filter[name][eq]).")
-}
-
-func (a *accountFlags) into(p map[string]any) {
-	if a.id != "" {
-		p["systemAccountId"] = a.id
-	}
-	if a.name != "" {
-		p["systemAccountName"] = a.name
-	}
-}
+func (a *accountFlags) add(cmd *cobra.Command) { a.Add(cmd) }
+func (a *accountFlags) into(p map[string]any)  { a.Into(p) }
 
 func newCreateSystemAccountCmd() *cobra.Command {
 	o := &verbOptions{}

@@ -16,7 +16,9 @@ import (
 func newEmulatorCmd() *cobra.Command {
 	var (
 		addr, seedFile, retryAfter, dropAfter string
-		users, rateLimitEvery                 int
+		failAfter                             string
+		failStatus                            int
+		users, controlPlanes, rateLimitEvery  int
 		latency, revokeGrace                  time.Duration
 		clockAt                               string
 		errorRate                             float64
@@ -24,9 +26,10 @@ func newEmulatorCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "emulator",
-		Short: "Run a local, in-memory Konnect Identity v3 API for tests and demos",
-		Long: `Run a local, in-memory Konnect Identity v3 API (users, teams, roles,
-system accounts, PATs, SPATs) on a loopback address.
+		Short: "Run a local, in-memory Konnect (Identity v3, Control Planes v2) for tests and demos",
+		Long: `Run a local, in-memory Konnect on a loopback address: the Identity v3 API
+(users, teams, roles, system accounts, PATs, SPATs) and the Control Planes
+v2 API (what 'konnectd api /v2/control-planes' reads and writes).
 
 It prints two lines on stdout and then serves until SIGINT or SIGTERM:
   KONNECT_BASE_URL=http://127.0.0.1:PORT
@@ -34,7 +37,9 @@ It prints two lines on stdout and then serves until SIGINT or SIGTERM:
 
 The default organization holds the three users of Konnect's filtering doc.
 --seed FILE loads another (JSON: organization, users, teams,
-system_accounts, roles keyed "user:<id>"/"team:<id>"/"system-account:<id>").
+system_accounts, roles keyed "user:<id>"/"team:<id>"/"system-account:<id>",
+system_account_teams: account id → team ids). --control-planes N starts
+with N control planes (cp-01 …), for paging through 'konnectd api'.
 
 Tokens live as in Konnect: an expired token gets 401, a revoked PAT keeps
 working for --revoke-grace and then gets 401, last_used_at moves on use.
@@ -54,12 +59,13 @@ as bearer token moves it, so tests need not sleep.`,
 					return fmt.Errorf("--clock: %w", err)
 				}
 			}
-			emu, err := emulator.New(emulator.Options{Users: users, SeedFile: seedFile, Strict: strict, RevokeGrace: grace, Start: startAt})
+			emu, err := emulator.New(emulator.Options{Users: users, ControlPlanes: controlPlanes, SeedFile: seedFile, Strict: strict, RevokeGrace: grace, Start: startAt})
 			if err != nil {
 				return err
 			}
 			emu.SetFaults(emulator.Faults{Latency: latency, RateLimitEvery: rateLimitEvery,
-				RetryAfter: retryAfter, ErrorRate: errorRate, DropAfterCommit: dropAfter})
+				RetryAfter: retryAfter, ErrorRate: errorRate, DropAfterCommit: dropAfter,
+				FailAfterCommit: failAfter, FailStatus: failStatus})
 			base, err := emu.Start(addr)
 			if err != nil {
 				return err
@@ -85,6 +91,7 @@ as bearer token moves it, so tests need not sleep.`,
 	f.StringVar(&addr, "addr", "127.0.0.1:0", "address to listen on")
 	f.StringVar(&seedFile, "seed", "", "JSON file with the organization to serve")
 	f.IntVar(&users, "users", 0, "grow the organization to this many users (for benchmarks)")
+	f.IntVar(&controlPlanes, "control-planes", 0, "start with this many control planes")
 	f.BoolVar(&strict, "strict", false, "validate every exchange against the official spec; report violations on exit")
 	f.DurationVar(&latency, "fault-latency", 0, "delay added to every request")
 	f.DurationVar(&revokeGrace, "revoke-grace", emulator.DefaultRevokeGrace, "how long a revoked PAT keeps working (0: none)")
@@ -93,5 +100,7 @@ as bearer token moves it, so tests need not sleep.`,
 	f.StringVar(&retryAfter, "fault-retry-after", "1", "Retry-After on injected 429s (seconds or HTTP date)")
 	f.Float64Var(&errorRate, "fault-error-rate", 0, "fraction of requests answered with 503")
 	f.StringVar(&dropAfter, "fault-drop-after-commit", "", "operationId whose requests are committed and then left unanswered")
+	f.StringVar(&failAfter, "fault-fail-after-commit", "", "operationId whose requests are committed and then answered with --fault-fail-status")
+	f.IntVar(&failStatus, "fault-fail-status", 502, "status of the answers --fault-fail-after-commit sends")
 	return cmd
 }

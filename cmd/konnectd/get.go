@@ -9,8 +9,13 @@ import (
 	"sync"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/konnectd/konnectd/core"
+	"github.com/konnectd/konnectd/internal/cli/cmdutil"
+	"github.com/konnectd/konnectd/internal/cli/identity"
+	"github.com/konnectd/konnectd/internal/cli/token"
+	"github.com/konnectd/konnectd/internal/redact"
 	"github.com/konnectd/konnectd/rpc"
 )
 
@@ -30,112 +35,28 @@ Listings take --filter in Konnect's query form or as JSON:
 Conditions Konnect cannot take for an operation are applied by konnectd.`,
 		Args: cobra.NoArgs,
 	}
+	// kongctl's tree: get me, get [konnect] organization with its users,
+	// teams and system accounts (and their roles), get pat|spat; the
+	// shorter spellings (get users, get teams, …) are konnectd's aliases
+	// of the same commands, with the same output.
+	spat := func() *cobra.Command { return token.NewGetCmd(factory, "spat") }
 	cmd.AddCommand(
-		newGetOneCmd("me", nil, "Show the user the profile's token belongs to", "identity/me"),
-		newGetOneCmd("organization", []string{"org"}, "Show the profile's organization", "identity/organization"),
-		newGetListCmd("users", []string{"user"}, "List the organization's users", "identity/listUsers"),
-		newGetListCmd("teams", []string{"team"}, "List the organization's teams", "identity/listTeams"),
-		newGetListCmd("system-accounts", []string{"system-account"}, "List the organization's system accounts", "identity/listSystemAccounts"),
-		newGetAssignedRolesCmd(),
+		identity.NewMeCmd(factory),
+		identity.NewOrganizationCmd(factory, spat),
+		identity.NewUserCmd(factory), identity.NewTeamCmd(factory), identity.NewSystemAccountCmd(factory, spat),
+		identity.NewAssignedRolesCmd(factory),
+		factory.NewGroupCmd("konnect", cmdutil.KonnectAliases, "Show Kong Konnect resources",
+			identity.NewMeCmd(factory), identity.NewOrganizationCmd(factory, spat), token.NewGetCmd(factory, "pat"), token.NewGetCmd(factory, "spat")),
 	)
 	cmd.AddCommand(more...)
-	return cmd
-}
-
-// newGetOneCmd is a get of one object: me, organization.
-func newGetOneCmd(name string, aliases []string, short, method string) *cobra.Command {
-	o := &verbOptions{}
-	cmd := &cobra.Command{
-		Use:     name,
-		Aliases: aliases,
-		Short:   short,
-		Args:    noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runGet(cmd, o, method, map[string]any{}, "")
-		},
-	}
-	o.addFlags(cmd, "json", "yaml", "text")
-	return cmd
-}
-
-// listFlags are the flags of every identity listing.
-type listFlags struct {
-	filter   string
-	pageSize int
-	limit    int
-}
-
-func (l *listFlags) addFlags(cmd *cobra.Command) {
-	f := cmd.Flags()
-	f.StringVar(&l.filter, "filter", "", "Konnect filter: filter[field][op]=value&… or {\"field\":{\"op\":value}} (ops: eq, contains, lt, lte, gt, gte, exists)")
-	f.IntVar(&l.pageSize, "page-size", 0, "Max number of results to include per response page. (config path = [ konnect.page-size ], default 10)")
-	f.IntVar(&l.limit, "limit", 0, "Stop after this many results (0: all)")
-}
-
-func (l *listFlags) params() map[string]any {
-	p := map[string]any{}
-	if l.filter != "" {
-		p["filter"] = l.filter
-	}
-	if l.pageSize != 0 {
-		p["pageSize"] = l.pageSize
-	}
-	if l.limit != 0 {
-		p["limit"] = l.limit
-	}
-	return p
-}
-
-// newGetListCmd is a paged listing: users, teams, system accounts.
-func newGetListCmd(name string, aliases []string, short, method string) *cobra.Command {
-	o := &verbOptions{}
-	l := &listFlags{}
-	cmd := &cobra.Command{
-		Use:     name,
-		Aliases: aliases,
-		Short:   short,
-		Args:    noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runGet(cmd, o, method, l.params(), name)
-		},
-	}
-	o.addFlags(cmd, "json", "yaml", "text")
-	l.addFlags(cmd)
-	return cmd
-}
-
-func newGetAssignedRolesCmd() *cobra.Command {
-	o := &verbOptions{}
-	l := &listFlags{}
-	var userID, teamID, accountID string
-	cmd := &cobra.Command{
-		Use:     "assigned-roles",
-		Aliases: []string{"assigned-role", "roles"},
-		Short:   "List the roles assigned to a user, a team or a system account",
-		Example: `  konnectd get assigned-roles --user-id 500d74f4-37e1-4b13-b51a-8cf7c7903692
-  konnectd get assigned-roles --team-id 7f9fd312-… --filter 'filter[role_name]=Deployer' -o json`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			p := l.params()
-			n := 0
-			for key, id := range map[string]string{"userId": userID, "teamId": teamID, "systemAccountId": accountID} {
-				if id != "" {
-					p[key] = id
-					n++
-				}
-			}
-			if n != 1 {
-				return commandUsage(cmd, "exactly one of --user-id, --team-id or --system-account-id is required")
-			}
-			return runGet(cmd, o, "identity/listAssignedRoles", p, "assigned roles")
-		},
-	}
-	o.addFlags(cmd, "json", "yaml", "text")
-	l.addFlags(cmd)
-	f := cmd.Flags()
-	f.StringVar(&userID, "user-id", "", "Konnect user ID")
-	f.StringVar(&teamID, "team-id", "", "Konnect team ID")
-	f.StringVar(&accountID, "system-account-id", "", "Konnect system account ID")
+	// kongctl's --page-size and --columns belong to get and every command
+	// under it (listings and get pat|spat use the page size; me and
+	// organization accept it and have no pages, as in kongctl).
+	cmd.PersistentFlags().Int("page-size", 0, "Max number of results to include per response page for get and list operations.\n- Config path: [ konnect.page-size ] (default 10)")
+	cmd.PersistentFlags().StringArray("columns", nil, "Select text columns as HEADER=.field (repeatable or comma-separated). "+
+		"Supports nested fields, quoted keys, array indexes, and string slices.")
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.RunE = factory.GroupRunE
 	return cmd
 }
 
@@ -148,10 +69,12 @@ func runGet(cmd *cobra.Command, o *verbOptions, method string, params map[string
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if o.profile != "" {
-		params["profile"] = o.profile
+	if err := o.prepare(cmd, params); err != nil {
+		return err
 	}
-	params["format"] = o.format()
+	if cols, err := cmd.Flags().GetStringArray("columns"); err == nil && len(cols) > 0 {
+		params["format"].(*core.Format).Columns = cols
+	}
 	if o.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.timeout)
@@ -172,12 +95,12 @@ func runGet(cmd *cobra.Command, o *verbOptions, method string, params map[string
 		return rpcFailure(err)
 	}
 	var res core.Text
-	err = c.Call(ctx, method, params, &res)
+	err = o.call(ctx, c, method, params, &res)
 	prog.clear()
 	if err != nil {
 		return verbFailure(cmd, err)
 	}
-	return writeText(cmd, cmd.OutOrStdout(), res)
+	return o.write(cmd, cmd.OutOrStdout(), res)
 }
 
 // progressLine rewrites one terminal line with $/progress counts.
@@ -203,7 +126,10 @@ func (p *progressLine) notify(method string, params json.RawMessage) {
 	if p.done {
 		return
 	}
-	if pp.Total > 0 {
+	if pp.Message != "" {
+		// A retry the request waits for (Konnect unreachable, 503).
+		fmt.Fprintf(p.w, "\r\x1b[KFetching %s: %s", p.what, redact.String(pp.Message))
+	} else if pp.Total > 0 {
 		fmt.Fprintf(p.w, "\r\x1b[KFetching %s: %d of %d", p.what, pp.Done, pp.Total)
 	} else {
 		fmt.Fprintf(p.w, "\r\x1b[KFetching %s: %d", p.what, pp.Done)
@@ -225,8 +151,8 @@ func (p *progressLine) clear() {
 	p.done = true
 }
 
-// stderrIsTerminal reports whether stderr is an interactive terminal.
+// stderrIsTerminal reports whether stderr is an interactive terminal
+// (isatty: "2>/dev/null" is a character device, not a terminal).
 func stderrIsTerminal() bool {
-	fi, err := os.Stderr.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(os.Stderr.Fd()))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/konnectd/konnectd/core"
+	"github.com/konnectd/konnectd/internal/redact"
+	"github.com/konnectd/konnectd/rpc"
 )
 
 // maxTokenInput bounds what login reads from stdin: a token is far
@@ -109,14 +112,25 @@ working credential.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var st core.AuthStatus
-			if err := daemonCall(cmd.Context(), o, "auth/status", map[string]any{"profile": o.profile}, &st); err != nil {
+			// Retries of an unreachable Konnect arrive as $/progress
+			// messages: show each as it happens, not seconds of silence.
+			retries := func(method string, params json.RawMessage) {
+				var pp rpc.ProgressParams
+				if method == "$/progress" && json.Unmarshal(params, &pp) == nil && pp.Message != "" {
+					fmt.Fprintln(cmd.ErrOrStderr(), "Retrying:", redact.String(pp.Message))
+				}
+			}
+			if err := daemonCallNotify(cmd.Context(), o, "auth/status", map[string]any{"profile": o.profile}, &st, retries); err != nil {
 				return err
 			}
 			printStatus(cmd.OutOrStdout(), &st)
-			if !st.Authenticated {
-				return &exitError{code: 1, err: fmt.Errorf("profile %q is not authenticated", st.Profile)}
+			switch {
+			case st.Authenticated:
+				return nil
+			case st.State == "unreachable":
+				return &exitError{code: 1, err: fmt.Errorf("profile %q could not be checked: Konnect is unreachable", st.Profile)}
 			}
-			return nil
+			return &exitError{code: 1, err: fmt.Errorf("profile %q is not authenticated", st.Profile)}
 		},
 	}
 	o.addFlags(cmd)
@@ -132,8 +146,15 @@ func printStatus(w io.Writer, st *core.AuthStatus) {
 	}
 	line("Profile", st.Profile)
 	auth := "no"
-	if st.Authenticated {
+	switch {
+	case st.Authenticated:
 		auth = "yes"
+	case st.State == "unreachable":
+		// Konnect said nothing about the token: do not blame it.
+		auth = "unknown"
+	}
+	if st.Problem != "" {
+		auth += ": " + st.Problem
 	}
 	line("Authenticated", auth)
 	if st.Source != "" {
@@ -142,6 +163,9 @@ func printStatus(w io.Writer, st *core.AuthStatus) {
 			src += " (" + st.Where + ")"
 		}
 		line("Credential", src)
+	}
+	if !st.Authenticated {
+		line("Konnect", st.Konnect)
 	}
 	if u := st.User; u != nil {
 		name := u.Email
@@ -158,8 +182,17 @@ func printStatus(w io.Writer, st *core.AuthStatus) {
 	if keys == "" {
 		keys = "none"
 	}
+	if st.KeychainError != "" {
+		keys += ", unreachable: " + st.KeychainError
+	}
 	line("Keychain", keys)
+	line("Hint", st.Hint)
 	for _, warn := range st.Warnings {
+		// Warnings repeat the problem and the keychain's error for older
+		// clients; the lines above already show them.
+		if warn == st.KeychainError || (st.Problem != "" && strings.Contains(st.Problem, warn)) {
+			continue
+		}
 		line("Warning", warn)
 	}
 }
@@ -210,12 +243,18 @@ func readToken(cmd *cobra.Command) (string, error) {
 
 // daemonCall makes one call to the daemon and decodes the result.
 func daemonCall(ctx context.Context, o *clientOptions, method string, params, result any) error {
+	return daemonCallNotify(ctx, o, method, params, result, nil)
+}
+
+// daemonCallNotify is daemonCall with a handler for the notifications
+// that arrive while the call runs.
+func daemonCallNotify(ctx context.Context, o *clientOptions, method string, params, result any, onNotify rpc.NotificationHandler) error {
 	if o.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.timeout)
 		defer cancel()
 	}
-	c, err := connect(ctx, o, nil)
+	c, err := connect(ctx, o, onNotify)
 	if err != nil {
 		return err
 	}

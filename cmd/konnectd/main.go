@@ -12,11 +12,18 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/konnectd/konnectd/internal/redact"
+	"github.com/konnectd/konnectd/jq"
 )
 
 func main() {
+	// A jq worker is this binary started by the daemon (jq.Engine.Isolate):
+	// it does nothing else, and needs none of the command line.
+	if jq.IsWorker() {
+		os.Exit(jq.WorkerMain())
+	}
 	os.Exit(run(os.Args[1:]))
 }
 
@@ -38,22 +45,40 @@ func usageError(format string, args ...any) error {
 func run(args []string) int {
 	root := newRootCmd()
 	root.SetArgs(args)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
 	if err == nil {
 		return 0
+	}
+	if usage, ok := flagGroupUsage(cmd, err); ok {
+		err = usage
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(os.Stderr, "Error:", redact.String(ee.err.Error()))
+			printError(ee.err.Error())
 		}
 		return ee.code
 	}
 	// Flag errors quote the value they reject, and a token pasted into the
 	// wrong flag (-o kpat_…) must not be echoed to a terminal or a CI log.
-	fmt.Fprintln(os.Stderr, "Error:", redact.String(err.Error()))
+	printError(err.Error())
+	var fe *flagError
+	if errors.As(err, &fe) {
+		return fe.code
+	}
 	if isFlagError(err) {
 		return 2
 	}
 	return 1
+}
+
+// printError is kongctl's "Error: <message>" on stderr; several errors
+// joined (each a "- Error: …" line) print as they are, as kongctl's do.
+func printError(msg string) {
+	msg = redact.String(msg)
+	if strings.HasPrefix(msg, "- Error: ") {
+		fmt.Fprintln(os.Stderr, msg)
+		return
+	}
+	fmt.Fprintln(os.Stderr, "Error:", msg)
 }

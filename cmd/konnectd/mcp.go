@@ -92,7 +92,7 @@ func runMCP(ctx context.Context, o *mcpOptions) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	svc, w, err := o.daemon.core(ctx, log)
+	svc, w, err := o.daemon.core(ctx, log, nil)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/konnectd/konnectd/internal/cli/token"
 )
 
 func newRootCmd() *cobra.Command {
@@ -21,7 +23,7 @@ talk to the running daemon and start one when none runs.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &flagError{err: err, cmd: c.CommandPath()}
+		return &flagError{err: err, cmd: c.CommandPath(), code: usageCode(c)}
 	})
 	// Each subcommand lives in its own file and is added here, so this list
 	// is the table of contents of the CLI.
@@ -31,7 +33,7 @@ talk to the running daemon and start one when none runs.`,
 		newExecCmd(),
 		newEnvCmd(),
 		newWatchCmd(),
-		newGetCmd(newGetTokenCmd("pat"), newGetTokenCmd("spat"), newGetStoredCmd()),
+		newGetCmd(token.NewGetCmd(factory, "pat"), token.NewGetCmd(factory, "spat"), newGetStoredCmd()),
 		newEmulatorCmd(),
 		newVersionCmd(),
 		newMCPCmd(),
@@ -42,18 +44,51 @@ talk to the running daemon and start one when none runs.`,
 		newStatusCmd(),
 		newStopCmd(),
 		newForgetCmd(),
+		newAPICmd(),
 		newRotateCmd(),
 		newAuditCmd(),
 		newRevokeAllCmd(),
 	// subcommands are added here, one line each
 	)
+	// --version prints what "konnectd version" prints. The template is
+	// the text itself: cobra's default adds "konnectd version " in front.
+	root.Version = versionText()
+	root.SetVersionTemplate("{{.Version}}")
+	strictCompletion(root)
 	return root
+}
+
+// strictCompletion makes "konnectd completion SHELL" refuse a shell it has
+// no script for. Cobra's completion command is not runnable itself, so an
+// unknown shell fell through to its help and exit 0: a script that ran
+// "konnectd completion nosh > file" got help text as its completion file.
+func strictCompletion(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		c.Args = cobra.ArbitraryArgs
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			var shells []string
+			for _, sub := range cmd.Commands() {
+				if sub.IsAvailableCommand() {
+					shells = append(shells, sub.Name())
+				}
+			}
+			return commandUsage(cmd, "unknown shell %q for %q: choose one of %s", args[0], cmd.CommandPath(), strings.Join(shells, ", "))
+		}
+	}
 }
 
 // flagError is a usage mistake detected by the flag parser.
 type flagError struct {
-	err error
-	cmd string
+	err  error
+	cmd  string
+	code int
 }
 
 func (e *flagError) Error() string {

@@ -95,8 +95,34 @@ func runServe(ctx context.Context, o *serveOptions) error {
 	ctx, stopRequested := context.WithCancelCause(ctx)
 	defer stopRequested(nil)
 
+	// The socket (its directory checked, its lock taken) comes before the
+	// core: a refused directory or a daemon already running is reported
+	// before the config is watched and the keychain opened.
+	var l *safesocket.Listener
+	if !o.stdio {
+		path := o.socket
+		if path == "" {
+			path = safesocket.DefaultPath(os.Getenv)
+		}
+		if l, err = listen(path); err != nil {
+			if errors.Is(err, safesocket.ErrRunning) {
+				return fmt.Errorf("%w (use 'konnectd call daemon/status' to talk to it)", err)
+			}
+			return err
+		}
+	}
+
 	d, err := newDaemon(ctx, log, o, func() { stopRequested(errStopRequested) })
 	if err != nil {
+		if l != nil {
+			l.Close()
+		}
+		if ctx.Err() != nil {
+			// A signal during start-up (a config load that would not
+			// finish) is a stop, not a failure.
+			log.Info("stopped during start-up", "reason", context.Cause(ctx))
+			return nil
+		}
 		return err
 	}
 	defer d.Close()
@@ -118,17 +144,6 @@ func runServe(ctx context.Context, o *serveOptions) error {
 		return nil
 	}
 
-	path := o.socket
-	if path == "" {
-		path = safesocket.DefaultPath(os.Getenv)
-	}
-	l, err := listen(path)
-	if err != nil {
-		if errors.Is(err, safesocket.ErrRunning) {
-			return fmt.Errorf("%w (use 'konnectd call daemon/status' to talk to it)", err)
-		}
-		return err
-	}
 	log.Info("listening", "socket", l.Path(), "version", d.srv.Version(), "pid", os.Getpid(), "idle_timeout", o.idleTimeout)
 	err = d.srv.Serve(ctx, l)
 	log.Info("stopped")

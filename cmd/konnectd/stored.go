@@ -117,58 +117,6 @@ func forget(ctx context.Context, cmd *cobra.Command, c *rpc.Client, params map[s
 	return err
 }
 
-// runDelete is runVerb for delete pat|spat, then the offer to forget the
-// keychain entries that held the deleted token: with --auto-approve they
-// are forgotten (forget: true), else each is asked about on stderr and
-// forgotten on "yes". stdout stays kongctl's.
-func runDelete(cmd *cobra.Command, o *verbOptions, params map[string]any, autoApprove bool) error {
-	ctx := cmd.Context()
-	o.settle(cmd)
-	if o.profile != "" {
-		params["profile"] = o.profile
-	}
-	params["format"] = o.format()
-	if autoApprove {
-		params["forget"] = true
-	}
-	if o.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.timeout)
-		defer cancel()
-	}
-	c, err := connect(ctx, &o.clientOptions, nil)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if err := initialize(ctx, c, "konnectd-"+cmd.Name(), o.profile); err != nil {
-		return rpcFailure(err)
-	}
-	var res core.Text
-	if err := c.Call(ctx, "token/delete", params, &res); err != nil {
-		return verbFailure(cmd, err)
-	}
-	if err := writeText(cmd, cmd.OutOrStdout(), res); err != nil {
-		return err
-	}
-	for _, n := range res.Forgot {
-		fmt.Fprintln(cmd.ErrOrStderr(), n)
-	}
-	in := bufio.NewReader(cmd.InOrStdin())
-	for _, e := range res.Held {
-		if !confirmForget(cmd.ErrOrStderr(), in, e) {
-			fmt.Fprintf(cmd.ErrOrStderr(), "Kept keychain entry %s; 'konnectd forget %s' removes it\n", e.Account, e.Account)
-			continue
-		}
-		var fr core.ForgetResult
-		if err := c.Call(ctx, "keychain/forget", map[string]string{"account": e.Account}, &fr); err != nil {
-			return verbFailure(cmd, err)
-		}
-		fmt.Fprintln(cmd.ErrOrStderr(), fr.Message)
-	}
-	return nil
-}
-
 // confirmForget asks on w whether to forget e and reads the answer from
 // in: "yes" or "y" forgets; anything else, or no input, keeps it.
 func confirmForget(w io.Writer, in *bufio.Reader, e core.StoredEntry) bool {

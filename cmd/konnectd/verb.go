@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -23,6 +25,8 @@ import (
 // same for every client.
 type verbOptions struct {
 	clientOptions
+	inheritedFlags
+	log       *slog.Logger
 	output    string
 	outputSet bool
 	jq        string
@@ -34,6 +38,7 @@ type verbOptions struct {
 // outputs is the list -o accepts and completes (kongctl's help shows it as
 // "Allowed : [ json|yaml|text ]").
 func (o *verbOptions) addFlags(cmd *cobra.Command, outputs ...string) {
+	o.inheritedFlags.add(cmd) // first: its --config-file is the one kept
 	o.clientOptions.addFlags(cmd)
 	f := cmd.Flags()
 	f.StringVarP(&o.profile, "profile", "p", "", "Specify the profile to use for this command.")
@@ -48,13 +53,23 @@ func (o *verbOptions) addFlags(cmd *cobra.Command, outputs ...string) {
 func (o *verbOptions) settle(cmd *cobra.Command) {
 	o.outputSet = cmd.Flags().Changed("output")
 	o.jqSet = cmd.Flags().Changed("jq")
+	// --jq-color and its theme override the profile's only when given.
+	o.jqColorSet, o.jqColorThemeSet = "", ""
+	if cmd.Flags().Changed("jq-color") {
+		o.jqColorSet = o.jqColor
+	}
+	if cmd.Flags().Changed("jq-color-theme") {
+		o.jqColorThemeSet = o.jqColorTheme
+	}
 }
 
 // format is the method's "format" param: always sent, so the answer is
 // always kongctl's text. An absent -o lets the profile's configured output
 // apply, as in kongctl.
 func (o *verbOptions) format() *core.Format {
-	f := &core.Format{RawOutput: o.raw}
+	f := &core.Format{RawOutput: o.raw, FullIDs: o.textIDFormat == "full", TimeZone: os.Getenv("TZ"),
+		Layout: o.textLayout, Width: stdoutWidth(), Terminal: colorTerminal(),
+		JQColor: o.jqColorSet, JQColorTheme: o.jqColorThemeSet}
 	if o.outputSet {
 		f.Output = o.output
 	}
@@ -70,14 +85,20 @@ func (o *verbOptions) format() *core.Format {
 // in kongctl's form; anything else fails with exit code 1. params must be
 // a map so the shared fields can be added.
 func runVerb(ctx context.Context, cmd *cobra.Command, o *verbOptions, method string, params map[string]any, out io.Writer) error {
+	return runVerbThen(ctx, cmd, o, method, params, out, nil)
+}
+
+// runVerbThen is runVerb with a step after the answer is written, on the
+// same connection (delete's offer to forget keychain entries).
+func runVerbThen(ctx context.Context, cmd *cobra.Command, o *verbOptions, method string, params map[string]any, out io.Writer,
+	then func(context.Context, *rpc.Client, core.Text) error) error {
 	o.settle(cmd)
 	if params == nil {
 		params = map[string]any{}
 	}
-	if o.profile != "" {
-		params["profile"] = o.profile
+	if err := o.prepare(cmd, params); err != nil {
+		return err
 	}
-	params["format"] = o.format()
 	if o.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.timeout)
@@ -92,11 +113,55 @@ func runVerb(ctx context.Context, cmd *cobra.Command, o *verbOptions, method str
 		return rpcFailure(err)
 	}
 	var res core.Text
-	if err := c.Call(ctx, method, params, &res); err != nil {
+	if err := o.call(ctx, c, method, params, &res); err != nil {
 		keepCreated(err, out)
 		return verbFailure(cmd, err)
 	}
+	if err := o.write(cmd, out, res); err != nil || then == nil {
+		return err
+	}
+	return then(ctx, c, res)
+}
+
+// write is writeText; kongctl's jq colouring is the daemon's (it knows
+// the profile's jq.color settings), told whether stdout is a terminal.
+func (o *verbOptions) write(cmd *cobra.Command, out io.Writer, res core.Text) error {
 	return writeText(cmd, out, res)
+}
+
+// prepare adds the params every verb sends: the profile, the format and
+// the per-request flags. A flag value kongctl refuses is a usage error.
+func (o *verbOptions) prepare(cmd *cobra.Command, params map[string]any) error {
+	if o.profile != "" {
+		params["profile"] = o.profile
+	}
+	params["format"] = o.format()
+	if err := o.inheritedFlags.into(cmd, params); err != nil {
+		return commandUsage(cmd, "%v", err)
+	}
+	if err := o.checkConfigFile(); err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	o.clientOptions.configFile = o.requestConfigFile()
+	var err error
+	if o.log, err = o.logger(); err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	return nil
+}
+
+// call is c.Call with this command's log: the method (never the params,
+// which may hold a token), how long the daemon took, and a refusal.
+func (o *verbOptions) call(ctx context.Context, c *rpc.Client, method string, params, res any) error {
+	start := time.Now()
+	o.log.Debug("calling the daemon", "method", method, "socket", o.socketPath())
+	err := c.Call(ctx, method, params, res)
+	if err != nil {
+		o.log.Info("the daemon refused", "method", method, "duration", time.Since(start), "error", err)
+		return err
+	}
+	o.log.Debug("the daemon answered", "method", method, "duration", time.Since(start))
+	return nil
 }
 
 // writeText writes the daemon's {text} to out, and its warnings, which
@@ -118,9 +183,32 @@ func verbFailure(cmd *cobra.Command, err error) error {
 	}
 	switch e.Code {
 	case rpc.CodeValidation, rpc.CodeInvalidParams:
-		return commandUsage(cmd, "%s", e.Message)
+		return verbFailureMessage(cmd, e.Message)
 	}
 	return &exitError{code: 1, err: errors.New(e.Message)}
+}
+
+// verbFailureMessage is a refused request's message in kongctl's form:
+// with the usage hint, except for the output mistakes kongctl finds only
+// when it prints.
+func verbFailureMessage(cmd *cobra.Command, msg string) error {
+	if renderTimeError(msg) {
+		return &exitError{code: 1, err: errors.New(msg)}
+	}
+	return commandUsage(cmd, "%s", msg)
+}
+
+// renderTimeError: kongctl finds these output mistakes only when it
+// prints (after the request), so it reports them without the usage hint.
+// konnectd finds them before anything is sent, and prints them the same.
+func renderTimeError(msg string) bool {
+	for _, p := range []string{"invalid jq expression", "failed to compile jq expression", "jq filter failed",
+		"--jq-raw-output is only supported", "--jq-raw-output requires --jq", "--jq is only supported with"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // keepCreated prints the token a failed multi-step request created (a
@@ -154,9 +242,23 @@ func keepCreated(err error, out io.Writer) {
 }
 
 // commandUsage is kongctl's usage error: the message, a blank line, and
-// where to read the help. Exit code 2.
+// where to read the help. Exit code 1 on kongctl's commands, as kongctl;
+// 2 on konnectd's own (call, exec, watch, …), as documented.
 func commandUsage(cmd *cobra.Command, format string, args ...any) error {
-	return &exitError{code: 2, err: fmt.Errorf(format+"\n\nRun '%s --help' for usage", append(args, cmd.CommandPath())...)}
+	return &exitError{code: usageCode(cmd), err: fmt.Errorf(format+"\n\nRun '%s --help' for usage", append(args, cmd.CommandPath())...)}
+}
+
+// kongctlVerbs are the top-level commands shaped like kongctl's.
+var kongctlVerbs = map[string]bool{"create": true, "get": true, "delete": true}
+
+// usageCode is the exit code of a usage error on cmd.
+func usageCode(cmd *cobra.Command) int {
+	for c := cmd; c != nil && c.HasParent(); c = c.Parent() {
+		if !c.Parent().HasParent() && kongctlVerbs[c.Name()] {
+			return 1
+		}
+	}
+	return 2
 }
 
 // completeProfiles completes -p from the running daemon's profile/list.

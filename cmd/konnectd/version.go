@@ -19,9 +19,14 @@ and platform it was built for. It does not contact a daemon, whose version
 "konnectd call daemon/status" reports.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(cmd.OutOrStdout(), "konnectd %s\ncommit: %s\ngo: %s %s/%s\n",
-				version.Version, version.CommitOrVCS(), version.GoVersion(), runtime.GOOS, runtime.GOARCH)
+			_, err := fmt.Fprint(cmd.OutOrStdout(), versionText())
 			return err
 		},
 	}
+}
+
+// versionText is what "konnectd version" and "konnectd --version" print.
+func versionText() string {
+	return fmt.Sprintf("konnectd %s\ncommit: %s\ngo: %s %s/%s\n",
+		version.Version, version.CommitOrVCS(), version.GoVersion(), runtime.GOOS, runtime.GOARCH)
 }

@@ -9,8 +9,15 @@
 // and does not loop, but what it returns is meaningless; callers must
 // validate first. It never unescapes: a key with a backslash is reported
 // as such (Member.Escaped) so the caller can fall back to encoding/json,
-// which is what konnect/pagesplit.go does for pages too.
+// which is what konnect/pagesplit.go does for pages too. DuplicateKey is
+// the exception: it unescapes keys, through encoding/json, to compare them.
 package jsonwalk
+
+import (
+	"encoding/json"
+	"strings"
+	"unicode"
+)
 
 // Member is one member of an object: Key is the key's bytes between the
 // quotes, as written (escapes not decoded); Value is the value's bytes,
@@ -134,4 +141,71 @@ func ValueEnd(b []byte, i int) int {
 		}
 	}
 	return i
+}
+
+// DuplicateKey returns the first key of the object b that repeats an
+// earlier one, compared the way encoding/json matches a key to a field:
+// after unescaping, and ignoring case under Unicode simple folding (as
+// bytes.EqualFold does, so "ID", "id" and "\u0069d" are one key). ok is
+// false when no key repeats or b is not an object. b must be valid JSON.
+//
+// encoding/json takes the last of repeated members, and another reader of
+// the same bytes may take the first: the two would then act on different
+// messages, so callers refuse such input instead of choosing.
+func DuplicateKey(b []byte) (key string, ok bool) {
+	seen := map[string]struct{}{}
+	Object(b, func(m Member) bool {
+		k := string(m.Key)
+		if !m.Plain() {
+			k = unescape(m.Key)
+		}
+		f := fold(k)
+		if _, dup := seen[f]; dup {
+			key, ok = k, true
+			return false
+		}
+		seen[f] = struct{}{}
+		return true
+	})
+	return key, ok
+}
+
+// unescape decodes a key's escapes. The key came from valid JSON, so the
+// decode cannot fail; if it somehow did, the raw bytes stand in.
+func unescape(raw []byte) string {
+	var s string
+	q := make([]byte, 0, len(raw)+2)
+	q = append(append(append(q, '"'), raw...), '"')
+	if json.Unmarshal(q, &s) != nil {
+		return string(raw)
+	}
+	return s
+}
+
+// fold maps every rune to one member of its simple-folding orbit (the
+// lower case of the orbit's smallest rune, so ASCII folds to lower case and
+// a lower-case ASCII key is its own fold), so two strings fold alike
+// exactly when strings.EqualFold holds.
+func fold(s string) string {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || ('A' <= c && c <= 'Z') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		min := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < min {
+				min = f
+			}
+		}
+		b.WriteRune(unicode.ToLower(min))
+	}
+	return b.String()
 }

@@ -1,11 +1,19 @@
 // Package redact removes Konnect secrets from text before it reaches a log
 // line, an error message or a reply.
 //
-// It knows three shapes of secret: personal access tokens (kpat_…), system
-// account tokens (spat_…) and whatever follows "Bearer " (a JWT from kongctl's
-// login, say). Everything else passes through untouched. Redaction is a last
-// line of defence, not a licence to put secrets in errors: code still keeps
-// tokens out of messages on purpose, and tests check both.
+// It masks by shape and by value. By shape: personal access tokens
+// (kpat_…), system account tokens (spat_…) and whatever follows "Bearer " (a
+// JWT from kongctl's login, say), wherever they start, "xkpat_…" included.
+// By value: every secret registered with Register, and the usual
+// transforms of one (substrings, reversed, hex, base64, base32, split
+// parts, explode's code points; see registry.go). Everything else passes
+// through untouched. Redaction is a last line of defence, not a licence to
+// put secrets in errors: code still keeps tokens out of messages on
+// purpose, and tests check both.
+//
+// It is meant for what leaves on an error path or a log line: error
+// replies, log records, a CLI's stderr. Results are not scanned (a listing
+// is megabytes, and a created token is meant to be in its answer).
 package redact
 
 import (
@@ -18,12 +26,14 @@ const Mask = "[REDACTED]"
 
 // The token bodies are opaque (the spec gives no length or alphabet), so any
 // run of token-ish characters after the prefix is taken. A bare prefix such as
-// "kpat_" in prose is left alone: it is not a secret.
-var secretRE = regexp.MustCompile(`(?i)\b(?:kpat|spat)_[A-Za-z0-9_\-]+|(?i:bearer)\s+[A-Za-z0-9\-._~+/]+=*`)
+// "kpat_" in prose is left alone: it is not a secret. There is no \b before
+// the prefix: "x"+.token made "xkpat_…", which \b let through.
+var secretRE = regexp.MustCompile(`(?i)(?:kpat|spat)_[A-Za-z0-9_\-]+|(?i:bearer)\s+[A-Za-z0-9\-._~+/]+=*`)
 
 // String returns s with every secret replaced by Mask. Bearer values keep the
 // word "Bearer" so the log still says what kind of credential was there.
 func String(s string) string {
+	s = maskValues(s)
 	if !mayContain(s) {
 		return s
 	}
@@ -44,7 +54,9 @@ func mayContain(s string) bool {
 
 // Contains reports whether s holds anything String would mask. Tests use it
 // to assert that output is clean.
-func Contains(s string) bool { return mayContain(s) && secretRE.MatchString(s) }
+func Contains(s string) bool {
+	return (mayContain(s) && secretRE.MatchString(s)) || containsValue(s)
+}
 
 // Error wraps err so that its message is redacted while errors.Is and
 // errors.As still see the original chain.

@@ -29,6 +29,9 @@ type Options struct {
 	// Strict validates every request and response against the official
 	// spec and records what does not conform (see Violations).
 	Strict bool
+	// ControlPlanes seeds this many control planes (cp-01, cp-02, …,
+	// created a second apart), for paging tests.
+	ControlPlanes int
 	// Start, when set, is the time the emulator's clock reads at New (it
 	// ticks on from there), so the admin PAT is created at that time.
 	Start time.Time
@@ -52,12 +55,17 @@ type Emulator struct {
 	teams    []*team
 	accounts []*systemAccount
 	roles    map[string][]assignedRole
-	pats     map[string][]*pat  // by user id
-	spats    map[string][]*spat // by account id
-	tokens   map[string]principal
-	created  []CreatedToken
-	counts   map[string]int
-	admin    string
+	// accountTeams: system account id → the ids of its teams.
+	accountTeams map[string][]string
+	pats         map[string][]*pat  // by user id
+	spats        map[string][]*spat // by account id
+	tokens       map[string]principal
+	created      []CreatedToken
+	counts       map[string]int
+	admin        string
+
+	controlPlanes []*controlPlane
+	log           []LoggedRequest
 
 	faultMu sync.Mutex
 	faults  Faults
@@ -73,7 +81,19 @@ type CreatedToken struct {
 	ID      string
 	Name    string
 	OwnerID string // user id or system account id
+	// Secret is the token's value, so a test can check that it went
+	// where it should and nowhere else. Never print it.
+	Secret string
 }
+
+// String leaves the secret out, so a test that prints what was created
+// (%v, %+v) does not print it.
+func (c CreatedToken) String() string {
+	return fmt.Sprintf("{Kind:%s ID:%s Name:%s OwnerID:%s Secret:[%d bytes]}", c.Kind, c.ID, c.Name, c.OwnerID, len(c.Secret))
+}
+
+// GoString is String, for %#v.
+func (c CreatedToken) GoString() string { return c.String() }
 
 // New builds an emulator; it does not listen (see Start and Handler).
 func New(o Options) (*Emulator, error) {
@@ -96,7 +116,7 @@ func New(o Options) (*Emulator, error) {
 	}
 	s.grow(o.Users)
 	e := &Emulator{
-		org: s.Organization, roles: s.Roles, grace: revokeGrace(o.RevokeGrace),
+		org: s.Organization, roles: s.Roles, accountTeams: s.SystemAccountTeams, grace: revokeGrace(o.RevokeGrace),
 		pats: map[string][]*pat{}, spats: map[string][]*spat{}, tokens: map[string]principal{},
 		counts: map[string]int{},
 	}
@@ -137,8 +157,31 @@ func New(o Options) (*Emulator, error) {
 		}
 		e.strict = rec
 	}
+	base := now.Add(-time.Duration(o.ControlPlanes) * time.Second)
+	for i := range o.ControlPlanes {
+		e.controlPlanes = append(e.controlPlanes, newControlPlane(seqID('c', i+1), fmt.Sprintf("cp-%02d", i+1), base.Add(time.Duration(i)*time.Second)))
+	}
 	e.routes()
 	return e, nil
+}
+
+// LoggedRequest is one request as the emulator received it: which host it
+// was addressed to (the Host header, so a client behind a proxy shows
+// whether it chose the global or a regional host), the method, path and
+// raw query, and the operation it matched ("unknown" for none). Headers
+// and bodies are not kept: they may hold credentials.
+type LoggedRequest struct {
+	Method, Host, Path, Query, Op string
+}
+
+// maxLog bounds the request log; older entries are dropped first.
+const maxLog = 10_000
+
+// RequestLog returns the requests received so far, oldest first.
+func (e *Emulator) RequestLog() []LoggedRequest {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]LoggedRequest(nil), e.log...)
 }
 
 // AdminToken is a PAT of the organization's owner.

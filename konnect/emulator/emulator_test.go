@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/konnectd/konnectd/konnect/spec"
 )
 
@@ -248,16 +250,18 @@ func TestOperationsAreSpecOperations(t *testing.T) {
 		t.Fatal(err)
 	}
 	known := map[string]bool{}
-	for _, item := range d.Identity.Paths.Map() {
-		for _, op := range item.Operations() {
-			known[op.OperationID] = true
+	for _, doc := range []*openapi3.T{d.Identity, d.Organizations, d.ControlPlanes} {
+		for _, item := range doc.Paths.Map() {
+			for _, op := range item.Operations() {
+				known[op.OperationID] = true
+			}
 		}
 	}
 	ops := Operations()
 	sort.Strings(ops)
 	for _, op := range ops {
 		if !known[op] {
-			t.Errorf("%s is not an operation of the identity spec", op)
+			t.Errorf("%s is not an operation of the identity, organizations or control planes spec", op)
 		}
 	}
 }
@@ -301,5 +305,16 @@ func TestListPages(t *testing.T) {
 	}
 	if len(inactive) < 30 || len(inactive) == len(all) {
 		t.Fatalf("the filter should select some users: %d of %d", len(inactive), len(all))
+	}
+}
+
+// TestCreatedTokenPrintsNoSecret: a test printing what was created does
+// not print the secret.
+func TestCreatedTokenPrintsNoSecret(t *testing.T) {
+	c := CreatedToken{Kind: "pat", ID: "i", Name: "n", Secret: "kpat_notforprinting"}
+	for _, s := range []string{fmt.Sprintf("%v", c), fmt.Sprintf("%+v", []CreatedToken{c}), fmt.Sprintf("%#v", c), fmt.Sprint(&c)} {
+		if strings.Contains(s, "notforprinting") {
+			t.Fatalf("printed %s", s)
+		}
 	}
 }

@@ -27,6 +27,12 @@ type Faults struct {
 	// their effect committed, and then the connection is closed without
 	// an answer.
 	DropAfterCommit string
+	// FailAfterCommit names an operation, as DropAfterCommit does, whose
+	// requests are handled in full and committed and then answered with
+	// FailStatus (502 if zero) instead: a gateway whose upstream did the
+	// work and whose answer was lost on the way back.
+	FailAfterCommit string
+	FailStatus      int
 }
 
 // SetFaults replaces the faults in force and restarts their counters.
@@ -51,6 +57,10 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	e.mu.Lock()
 	e.counts[op]++
+	if len(e.log) >= maxLog {
+		e.log = append(e.log[:0], e.log[len(e.log)-maxLog/2:]...)
+	}
+	e.log = append(e.log, LoggedRequest{Method: r.Method, Host: r.Host, Path: r.URL.Path, Query: r.URL.RawQuery, Op: op})
 	e.mu.Unlock()
 
 	e.faultMu.Lock()
@@ -94,6 +104,15 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		panic(http.ErrAbortHandler) // not hijackable (HTTP/2): abort instead
+	}
+	if f.FailAfterCommit != "" && f.FailAfterCommit == op {
+		h.ServeHTTP(httptest.NewRecorder(), r) // commit, then lose the answer
+		status := f.FailStatus
+		if status == 0 {
+			status = http.StatusBadGateway
+		}
+		problem(w, status, http.StatusText(status), "The upstream answer was lost")
+		return
 	}
 	h.ServeHTTP(w, r)
 }

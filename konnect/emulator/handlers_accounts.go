@@ -72,3 +72,20 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	}
 	return true
 }
+
+// listAccountTeams is the teams a system account belongs to, paged and
+// filtered like the team list.
+func (e *Emulator) listAccountTeams(w http.ResponseWriter, r *http.Request, _ principal) {
+	id := r.PathValue("accountId")
+	if e.findAccount(id) == nil {
+		notFound(w, "system account")
+		return
+	}
+	var teams []*team
+	for _, tid := range e.accountTeams[id] {
+		if t := e.findTeam(tid); t != nil {
+			teams = append(teams, t)
+		}
+	}
+	list(w, r, "get-system-accounts-accountId-teams", teams)
+}

@@ -126,7 +126,7 @@ func (e *Emulator) createPAT(w http.ResponseWriter, r *http.Request, who princip
 	secret := newPATSecret()
 	e.pats[uid] = append(e.pats[uid], p)
 	e.tokens[secret] = principal{userID: uid, tokenID: p.ID}
-	e.created = append(e.created, CreatedToken{Kind: "pat", ID: p.ID, Name: p.Name, OwnerID: uid})
+	e.created = append(e.created, CreatedToken{Kind: "pat", ID: p.ID, Name: p.Name, OwnerID: uid, Secret: secret})
 	v := p.view(now)
 	v["konnect_token"] = secret
 	delete(v, "revoked_by") // not a field of the create response's example; nullable either way
@@ -258,7 +258,7 @@ func (e *Emulator) createSPAT(w http.ResponseWriter, r *http.Request, who princi
 	secret := newSPATSecret()
 	e.spats[aid] = append(e.spats[aid], s)
 	e.tokens[secret] = principal{accountID: aid, tokenID: s.ID}
-	e.created = append(e.created, CreatedToken{Kind: "spat", ID: s.ID, Name: s.Name, OwnerID: aid})
+	e.created = append(e.created, CreatedToken{Kind: "spat", ID: s.ID, Name: s.Name, OwnerID: aid, Secret: secret})
 	v := s.view()
 	v["token"] = secret
 	writeJSON(w, http.StatusCreated, v)

@@ -19,13 +19,16 @@ var filterRules = map[string]filterRule{
 	"get-system-accounts": {"description": {"contains", "eq"}, "konnect_managed": {"eq"},
 		"name": {"contains", "eq"}},
 	"get-system-account-id-access-tokens":          {"name": {"contains", "eq"}},
+	"get-system-accounts-accountId-teams":          {"name": {"contains", "eq"}},
 	"list-user-roles":                              {"entity_id": {"eq"}, "entity_type_name": {"eq"}, "role_name": {"eq"}},
 	"list-team-roles":                              {"entity_type_name": {"eq"}, "role_name": {"eq"}},
 	"get-system-accounts-accountId-assigned-roles": {"entity_id": {"eq"}, "entity_type_name": {"eq"}, "role_name": {"eq"}},
 	"list-users-personal-access-tokens":            {},
+	"list-control-planes": {"id": {"eq", "oeq"}, "name": {"contains", "eq", "neq"},
+		"cluster_type": {"eq", "neq", "oeq"}, "cloud_gateway": {"eq"}},
 }
 
-var boolFields = map[string]bool{"active": true, "konnect_managed": true}
+var boolFields = map[string]bool{"active": true, "konnect_managed": true, "cloud_gateway": true}
 
 type cond struct{ field, op, value string }
 

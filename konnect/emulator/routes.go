@@ -27,6 +27,7 @@ var routeTable = []route{
 	{"GET /v3/system-accounts", "get-system-accounts", true, (*Emulator).listAccounts},
 	{"POST /v3/system-accounts", "post-system-accounts", true, (*Emulator).createAccount},
 	{"GET /v3/system-accounts/{accountId}", "get-system-accounts-id", true, (*Emulator).getAccount},
+	{"GET /v3/system-accounts/{accountId}/teams", "get-system-accounts-accountId-teams", true, (*Emulator).listAccountTeams},
 	{"GET /v3/system-accounts/{accountId}/assigned-roles", "get-system-accounts-accountId-assigned-roles", true,
 		listRoles("system-account", "accountId", "get-system-accounts-accountId-assigned-roles")},
 	{"GET /v3/users/{userId}/access-tokens", "list-users-personal-access-tokens", false, (*Emulator).listPATs},
@@ -38,6 +39,12 @@ var routeTable = []route{
 	{"POST /v3/system-accounts/{accountId}/access-tokens", "post-system-accounts-id-access-tokens", true, (*Emulator).createSPAT},
 	{"GET /v3/system-accounts/{accountId}/access-tokens/{tokenId}", "get-system-accounts-id-access-tokens-id", true, (*Emulator).getSPAT},
 	{"DELETE /v3/system-accounts/{accountId}/access-tokens/{tokenId}", "delete-system-accounts-id-access-tokens-id", true, (*Emulator).deleteSPAT},
+	// Control Planes v2: a regional API, served on the same host.
+	{"GET /v2/control-planes", "list-control-planes", true, (*Emulator).listControlPlanes},
+	{"POST /v2/control-planes", "create-control-plane", true, (*Emulator).createControlPlane},
+	{"GET /v2/control-planes/{controlPlaneId}", "get-control-plane", true, (*Emulator).getControlPlane},
+	{"PATCH /v2/control-planes/{controlPlaneId}", "update-control-plane", true, (*Emulator).updateControlPlane},
+	{"DELETE /v2/control-planes/{controlPlaneId}", "delete-control-plane", true, (*Emulator).deleteControlPlane},
 }
 
 // Operations lists the spec operationIds the emulator serves.

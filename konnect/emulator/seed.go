@@ -15,6 +15,9 @@ type seed struct {
 	Teams          []team                    `json:"teams"`
 	SystemAccounts []systemAccount           `json:"system_accounts"`
 	Roles          map[string][]assignedRole `json:"roles"`
+	// SystemAccountTeams lists the teams each system account belongs to:
+	// account id → team ids.
+	SystemAccountTeams map[string][]string `json:"system_account_teams,omitempty"`
 }
 
 // The three users of Konnect's filtering doc (app/konnect/api/filtering.md
@@ -63,6 +66,7 @@ func defaultSeed() *seed {
 				KonnectManaged: true, CreatedAt: "2023-01-01T00:00:00Z", UpdatedAt: "2023-01-01T00:00:00Z"},
 		},
 	}
+	s.SystemAccountTeams = map[string][]string{"a1b2c3d4-0001-4000-8000-000000000001": {"7f9fd312-a987-4628-b4c5-bb4f4fddd5f7"}}
 	cp := "d32d905a-ed33-46a3-a093-d8f536af9a8a"
 	s.Roles = map[string][]assignedRole{
 		"user:" + CharlieCruzID: {{ID: "b0000001-0000-4000-8000-000000000001", RoleName: "Admin", EntityID: cp, EntityTypeName: "Control Planes", EntityRegion: "*"}},

@@ -12,7 +12,7 @@ import (
 // is reported as "labels.*". Fields the operation does not declare are
 // absent, and so is an operation without a filter parameter.
 func (d *Docs) FilterOps(operationID string) map[string][]string {
-	for _, doc := range []*openapi3.T{d.Identity, d.Organizations} {
+	for _, doc := range d.docs() {
 		for _, item := range doc.Paths.Map() {
 			for _, op := range item.Operations() {
 				if op.OperationID != operationID {

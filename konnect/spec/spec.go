@@ -1,5 +1,5 @@
-// Package spec carries Konnect's official Identity and Organizations v3
-// OpenAPI documents (byte-identical copies, embedded) and holds HTTP traffic
+// Package spec carries Konnect's official Identity and Organizations v3 and
+// Control Planes v2 OpenAPI documents (byte-identical copies, embedded) and holds HTTP traffic
 // to them: a validating http.RoundTripper for clients and a validating
 // middleware for servers, both built on kin-openapi's openapi3filter.
 //
@@ -27,15 +27,34 @@ var identityYAML []byte
 //go:embed organizations/v3/openapi.yaml
 var organizationsYAML []byte
 
+//go:embed control-planes/v2/openapi.yaml
+var controlPlanesYAML []byte
+
 // GlobalHost is the host every identity operation is declared on. Traffic
 // sent elsewhere (a loopback emulator) is routed as if it were sent here.
 const GlobalHost = "global.api.konghq.com"
+
+// RegionalHost is the first of the regional hosts the Control Planes
+// document declares; regional traffic, whatever host it went to, is routed
+// as if it were sent here (every region serves the same operations).
+const RegionalHost = "us.api.konghq.com"
 
 // Docs holds the loaded documents and their routers.
 type Docs struct {
 	Identity      *openapi3.T
 	Organizations *openapi3.T
-	routers       []routers.Router
+	ControlPlanes *openapi3.T
+	routers       []docRouter
+}
+
+// docRouter is one document's router and the host its servers declare.
+type docRouter struct {
+	router routers.Router
+	host   string
+}
+
+func (d *Docs) docs() []*openapi3.T {
+	return []*openapi3.T{d.Identity, d.Organizations, d.ControlPlanes}
 }
 
 var (
@@ -56,9 +75,11 @@ func load() (*Docs, error) {
 		name string
 		data []byte
 		dst  **openapi3.T
+		host string
 	}{
-		{"identity", identityYAML, &d.Identity},
-		{"organizations", organizationsYAML, &d.Organizations},
+		{"identity", identityYAML, &d.Identity, GlobalHost},
+		{"organizations", organizationsYAML, &d.Organizations, GlobalHost},
+		{"control planes", controlPlanesYAML, &d.ControlPlanes, RegionalHost},
 	} {
 		loader := openapi3.NewLoader()
 		doc, err := loader.LoadFromData(src.data)
@@ -75,16 +96,16 @@ func load() (*Docs, error) {
 			return nil, fmt.Errorf("route %s spec: %w", src.name, err)
 		}
 		*src.dst = doc
-		d.routers = append(d.routers, r)
+		d.routers = append(d.routers, docRouter{router: r, host: src.host})
 	}
 	return d, nil
 }
 
-// globalURL returns u re-aimed at the global host, which is where the spec
-// declares every operation, keeping path and query.
-func globalURL(u *url.URL) *url.URL {
+// aimedAt returns u re-aimed at host, where a document declares its
+// operations, keeping path and query.
+func aimedAt(u *url.URL, host string) *url.URL {
 	g := *u
 	g.Scheme = "https"
-	g.Host = GlobalHost
+	g.Host = host
 	return &g
 }

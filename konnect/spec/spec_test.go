@@ -19,6 +19,10 @@ func TestFilterOpsMatchesReference(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("list-users filters = %v, want %v", got, want)
 	}
+	if got, want := d.FilterOps("list-control-planes"), map[string][]string{"id": {"eq", "oeq"}, "name": {"contains", "eq", "neq"},
+		"cluster_type": {"eq", "neq", "oeq"}, "cloud_gateway": {"eq"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("list-control-planes filters = %v, want %v", got, want)
+	}
 	if got := d.FilterOps("list-teams")["labels.*"]; !reflect.DeepEqual(got, []string{"contains", "eq", "exists"}) {
 		t.Errorf("team label filters = %v", got)
 	}
@@ -43,6 +47,11 @@ func TestValidateRequest(t *testing.T) {
 		{"organization accepts a SPAT", "/v3/organizations/me", spat, true},
 		{"no credential", "/v3/users/me", "", false},
 		{"unknown path", "/v3/nothing-here", pat, false},
+		{"control planes with a SPAT", "/v2/control-planes?page[size]=10&page[number]=2", spat, true},
+		{"control plane name contains", "/v2/control-planes?filter[name][contains]=dev", pat, true},
+		{"control plane cloud_gateway", "/v2/control-planes?filter[cloud_gateway]=true", pat, true},
+		{"description is not a control plane filter", "/v2/control-planes?filter[description][eq]=x", pat, false},
+		{"contains is not an id operator", "/v2/control-planes?filter[id][contains]=x", pat, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:1"+tc.target, nil)

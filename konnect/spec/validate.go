@@ -26,28 +26,29 @@ type Exchange struct {
 	ResponseBody []byte
 }
 
-// route finds the operation a request addresses, in either document.
-func (d *Docs) route(req *http.Request) (*routers.Route, map[string]string, error) {
-	r := req.Clone(context.Background())
-	r.URL = globalURL(req.URL)
-	r.Host = GlobalHost
+// route finds the operation a request addresses, in any document, and the
+// host that document declares it on.
+func (d *Docs) route(req *http.Request) (*routers.Route, map[string]string, string, error) {
 	var firstErr error
 	for _, rt := range d.routers {
-		route, params, err := rt.FindRoute(r)
+		r := req.Clone(context.Background())
+		r.URL = aimedAt(req.URL, rt.host)
+		r.Host = rt.host
+		route, params, err := rt.router.FindRoute(r)
 		if err == nil {
-			return route, params, nil
+			return route, params, rt.host, nil
 		}
 		if firstErr == nil {
 			firstErr = err
 		}
 	}
-	return nil, nil, firstErr
+	return nil, nil, "", firstErr
 }
 
 // OperationID names the operation a request addresses, or "" when the
 // request matches no operation of either document.
 func (d *Docs) OperationID(req *http.Request) string {
-	route, _, err := d.route(req)
+	route, _, _, err := d.route(req)
 	if err != nil || route.Operation == nil {
 		return ""
 	}
@@ -55,12 +56,12 @@ func (d *Docs) OperationID(req *http.Request) string {
 }
 
 func (d *Docs) requestInput(req *http.Request, body []byte) (*openapi3filter.RequestValidationInput, error) {
-	route, params, err := d.route(req)
+	route, params, host, err := d.route(req)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: no such operation in the spec: %w", req.Method, req.URL.Path, err)
 	}
 	r := req.Clone(req.Context())
-	r.URL = globalURL(req.URL)
+	r.URL = aimedAt(req.URL, host)
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return &openapi3filter.RequestValidationInput{
 		Request:    r,

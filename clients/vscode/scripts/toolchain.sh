@@ -14,7 +14,9 @@ set -euo pipefail
 
 CODE_SERVER_VERSION=4.139.1
 NODE_MAJOR=24
-cache="${KONNECTD_CACHE:-$HOME/.cache/konnectd}"
+# The cache follows the XDG base directory spec: $KONNECTD_CACHE, else
+# $XDG_CACHE_HOME/konnectd, else ~/.cache/konnectd.
+cache="${KONNECTD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/konnectd}"
 mkdir -p "$cache"
 
 node_dir="$cache/node$NODE_MAJOR"

@@ -8,6 +8,7 @@
 // (up to one backoff period) rather than failing at once; a request that was
 // in flight when the daemon died fails with the connection error.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -97,7 +98,7 @@ export class Daemon {
 
   /**
    * reconfigure replaces the settings and reconnects with them, also when
-   * the last start failed: fixing "konnectd.path" must not wait for the
+   * the last start failed: fixing "konnect.path" must not wait for the
    * next command to take effect.
    */
   async reconfigure(settings: DaemonSettings): Promise<void> {
@@ -200,10 +201,10 @@ export class Daemon {
         reject(
           new Error(
             err.code === 'ENOENT'
-              ? `cannot find the konnectd binary "${bin}": install konnectd or set "konnectd.path"`
+              ? `cannot find the konnectd binary "${bin}": install konnectd or set "konnect.path"`
               : err.code === 'EACCES'
-                ? `cannot run "${bin}" (permission denied): point "konnectd.path" at the konnectd binary, or make it executable`
-                : `cannot start konnectd "${bin}": ${err.message}; check "konnectd.path"`,
+                ? `cannot run "${bin}" (permission denied): point "konnect.path" at the konnectd binary, or make it executable`
+                : `cannot start konnectd "${bin}": ${err.message}; check "konnect.path"`,
           ),
         );
       });
@@ -218,7 +219,9 @@ export class Daemon {
     let socket: net.Socket;
     try {
       socket = await connectUnix(sock);
-    } catch {
+    } catch (err) {
+      // A socket another user may control is the answer, not a reason to start one.
+      if (err instanceof SocketRefusedError) throw err;
       // None running: let konnectd's own race-free auto-start bring one up.
       this.events.log('info', `no daemon on ${sock}; starting one`);
       const r = spawnSync(this.binary(), ['call', 'daemon/status'], {
@@ -273,7 +276,43 @@ export function defaultSocketPath(env: NodeJS.ProcessEnv): string {
   return path.join(env.TMPDIR || os.tmpdir() || '/tmp', `konnectd-${uid}`, 'konnectd.sock');
 }
 
-function connectUnix(p: string): Promise<net.Socket> {
+/** SocketRefusedError: the socket is not provably the user's own; nothing was sent to it. */
+export class SocketRefusedError extends Error {}
+
+/**
+ * checkSocket refuses a socket that another user could have put in place,
+ * before anything is sent to it (issue 19: another user who pre-creates
+ * $TMPDIR/konnectd-<uid>/ must not receive a token). konnectd's own clients
+ * ask the kernel who listens (SO_PEERCRED); Node cannot, so this checks what
+ * lstat shows: the directory is a real directory (not a symlink) owned by
+ * this user with no group or other permissions, and the socket is a socket
+ * (not a symlink) owned by this user. Only this user (or root) can create
+ * anything in such a directory, and a socket file is owned by whoever bound
+ * it. Limit: a socket root bound and then chowned to this user passes,
+ * where the peer check would not. A missing directory or socket is ENOENT
+ * (no daemon yet), not a refusal. Where there are no uids (Windows) it
+ * checks nothing: the socket transport is for Unix.
+ */
+export async function checkSocket(p: string, uid: number | undefined = process.getuid?.()): Promise<void> {
+  if (uid === undefined) return;
+  const dir = path.dirname(p);
+  const refuse = (what: string, why: string) =>
+    new SocketRefusedError(`refusing ${what}: ${why}; remove it or choose another path with "konnect.socketPath"`);
+  const d = await fs.promises.lstat(dir);
+  if (d.isSymbolicLink()) throw refuse(`socket directory ${dir}`, 'it is a symlink');
+  if (!d.isDirectory()) throw refuse(`socket directory ${dir}`, 'not a directory');
+  if (d.uid !== uid) throw refuse(`socket directory ${dir}`, `owned by uid ${d.uid}, not by you (uid ${uid})`);
+  if ((d.mode & 0o077) !== 0) {
+    throw refuse(`socket directory ${dir}`, `mode 0${(d.mode & 0o777).toString(8)} lets other users in`);
+  }
+  const f = await fs.promises.lstat(p);
+  if (!f.isSocket()) throw refuse(`socket ${p}`, f.isSymbolicLink() ? 'it is a symlink' : 'not a socket');
+  if (f.uid !== uid) throw refuse(`socket ${p}`, `owned by uid ${f.uid}, not by you (uid ${uid})`);
+}
+
+/** connectUnix dials the daemon's socket once checkSocket has passed it. */
+async function connectUnix(p: string): Promise<net.Socket> {
+  await checkSocket(p);
   return new Promise((resolve, reject) => {
     const s = net.createConnection(p);
     s.once('connect', () => {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { AuthStatus } from './types';
 import type { DaemonState } from './daemon';
 import { redact } from './redact';
+import { vscodeWords } from './errors';
 
 export class StatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
@@ -30,11 +31,15 @@ export class StatusBar implements vscode.Disposable {
         (st.source ? ` (token from ${st.source})` : '') +
         '\nClick to switch profile';
       this.item.backgroundColor = undefined;
+    } else if (st.state === 'unreachable') {
+      this.item.text = `$(warning) ${st.profile}: Konnect unreachable`;
+      this.item.tooltip = `Konnect profile "${st.profile}": ${redact(st.problem ?? 'Konnect could not be reached')}; the token was not checked.\nClick to switch profile`;
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     } else if (st.source) {
-      // A credential exists but Konnect did not accept it (or was unreachable): the warnings say which.
+      // A credential exists but Konnect did not accept it: the warnings say why.
       this.item.text = `$(warning) ${st.profile}: not signed in`;
       this.item.tooltip = `Konnect profile "${st.profile}": the token from ${st.source} was not accepted` +
-        (st.warnings?.length ? ` (${redact(st.warnings.join('; '))})` : '') +
+        (st.problem || st.warnings?.length ? ` (${redact(vscodeWords(st.problem ?? st.warnings.join('; ')))})` : '') +
         '. Run "Konnect: Sign In" or check the profile\'s base URL.\nClick to switch profile';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     } else {

@@ -26,9 +26,30 @@ export interface AuthStatus {
   source?: string;
   where?: string;
   keychain?: string;
+  /** authenticated, no_credential, keychain_unavailable, rejected, unreachable, expired, error */
+  state?: string;
+  problem?: string;
+  hint?: string;
+  /** konnectd's record of a keychain credential (token_id is empty for a token pasted at sign-in) */
+  stored?: StoredEntry;
   user?: User;
   organization?: Organization;
   warnings: string[];
+}
+
+/** keychain/list's entry: what konnectd stored, never the secret. */
+export interface StoredEntry {
+  name?: string;
+  space?: 'token' | 'profile' | 'recovered' | string;
+  account?: string;
+  kind?: string;
+  token_id?: string;
+  token_name?: string;
+  profile?: string;
+  expires_at?: string;
+  stored_at?: string;
+  source?: string;
+  present?: boolean;
 }
 
 export interface LoginResult {
@@ -68,6 +89,7 @@ export interface TokenInfo {
   system_account_name?: string;
   state?: string;
   expires_at?: string;
+  created_at?: string;
 }
 
 export interface RotateResult {
@@ -97,4 +119,6 @@ export interface Progress {
   id: number | string;
   done: number;
   total: number;
+  /** Set on a notice that counts nothing, such as a retry of an unreachable Konnect. */
+  message?: string;
 }

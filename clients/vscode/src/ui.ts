@@ -2,7 +2,7 @@
 // running a command with errors turned into actionable messages, and
 // routing $/progress to the notification of the listing that asked.
 import * as vscode from 'vscode';
-import { describe } from './errors';
+import { describe, type UserError } from './errors';
 import type { Log } from './log';
 import type { Progress } from './types';
 
@@ -28,26 +28,35 @@ export function guard<A extends unknown[], R>(
   log: Log,
   what: string,
   body: (...args: A) => Promise<R>,
-): (...args: A) => Promise<R | { error: string; code?: number } | undefined> {
+  rescue?: (err: unknown, what: string) => Promise<boolean>,
+): (...args: A) => Promise<R | { error: string; code?: number; rescued?: boolean } | undefined> {
   return async (...args: A) => {
     try {
       return await body(...args);
     } catch (err) {
       if (err instanceof Cancelled) return undefined;
+      const code = (err as { code?: unknown })?.code;
       const u = describe(err, what);
       if (u.quiet) return undefined;
-      log.error(u.message);
-      const pick = u.next
-        ? vscode.window.showErrorMessage(u.message, u.next.label)
-        : vscode.window.showErrorMessage(u.message);
-      // Do not hold the command open on the user's reading the message.
-      void Promise.resolve(pick).then((choice) => {
-        if (choice && u.next) void vscode.commands.executeCommand(u.next.command);
-      });
-      const code = (err as { code?: unknown })?.code;
+      // A failure that carries a created token's secret is handed to the user, not dropped.
+      if (rescue && (await rescue(err, what).catch(() => false))) {
+        return { error: u.message, code: typeof code === 'number' ? code : undefined, rescued: true };
+      }
+      showError(log, u);
       return { error: u.message, code: typeof code === 'number' ? code : undefined };
     }
   };
+}
+
+/** showError logs a described error (with its log-only detail) and shows it with buttons that act. */
+export function showError(log: Log, u: UserError): void {
+  log.error(u.message + (u.logDetail ? ` [${u.logDetail}]` : ''));
+  const pick = vscode.window.showErrorMessage(u.message, ...u.actions.map((a) => a.label));
+  // Do not hold the command open on the user's reading the message.
+  void Promise.resolve(pick).then((choice) => {
+    const a = u.actions.find((x) => x.label === choice);
+    if (a) void vscode.commands.executeCommand(a.command, ...(a.args ?? []));
+  });
 }
 
 type ProgressSink = (p: Progress) => void;

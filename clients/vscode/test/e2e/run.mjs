@@ -120,14 +120,25 @@ async function apiTier() {
 async function uiTier() {
   const dir = fs.mkdtempSync(path.join(tmp, 'ui-'));
   const extensionsDir = path.join(dir, 'extensions');
-  const userDataDir = cs.userData(path.join(dir, 'user'), { ...settings, 'konnectd.tokenDelivery': 'ask' });
+  // The UI tier uses the settings' current names (tier 2 the deprecated konnectd.* ones, which still count).
+  const userDataDir = cs.userData(path.join(dir, 'user'), {
+    'konnect.path': settings['konnectd.path'],
+    'konnect.args': settings['konnectd.args'],
+    'konnect.tokenDelivery': 'ask',
+    // The DOM renderer puts the terminal's text in the page, where the test reads it.
+    'terminal.integrated.gpuAcceleration': 'off',
+    'terminal.integrated.defaultProfile.linux': 'bash',
+  });
+  // The terminal's bash writes its history here after every command.
+  const historyFile = path.join(dir, 'bash_history');
+  const uiEnv = { ...env, HISTFILE: historyFile, PROMPT_COMMAND: 'history -a', SHELL: '/bin/bash' };
   cs.installExtension(codeServer, need('VSIX'), { extensionsDir, userDataDir, env });
-  const server = await cs.start(codeServer, { extensionsDir, userDataDir, env, logFile: path.join(dir, 'code-server.log') });
+  const server = await cs.start(codeServer, { extensionsDir, userDataDir, env: uiEnv, logFile: path.join(dir, 'code-server.log') });
   const browser = await openBrowser(dir);
   try {
     await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     try {
-      return await uiTest({ browser, url: `${server.url}/?folder=${encodeURIComponent(dir)}`, world, artifacts });
+      return await uiTest({ browser, url: `${server.url}/?folder=${encodeURIComponent(dir)}`, world, artifacts, images: path.join(extDir, 'images'), historyFile });
     } catch (err) {
       const shot = path.join(artifacts, 'ui-failure.png');
       await browser.pages()[0]?.screenshot({ path: shot }).catch(() => undefined);

@@ -26,12 +26,12 @@ function keychainArgs(dir) {
 }
 
 /**
- * startWorld starts the emulator and writes the config. Returns
+ * startWorld starts the emulator (with emulatorArgs, e.g. a --fault-… flag) and writes the config. Returns
  * { dir, baseURL, adminPAT, configFile, daemonArgs, keychain, stop() }.
  */
-async function startWorld() {
+async function startWorld({ emulatorArgs = [] } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'konnect-vscode-'));
-  const emu = spawn(konnectdBinary(), ['emulator', '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const emu = spawn(konnectdBinary(), ['emulator', '--addr', '127.0.0.1:0', ...emulatorArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   emu.stderr.on('data', (d) => (stderr += d));
   const vars = {};
@@ -116,4 +116,11 @@ async function whoseToken(world, token) {
   return res.ok ? (await res.json()).id : undefined;
 }
 
-module.exports = { startWorld, konnectGET, assertNoSecret, konnectdBinary, keychainLookup, pointDefaultAt, whoseToken, repo };
+/** breakConfig saves invalid YAML over the config file, as an editor's save does; pointDefaultAt mends it. */
+function breakConfig(world) {
+  const tmp = world.configFile + '.tmp';
+  fs.writeFileSync(tmp, 'default:\n  konnect: [unclosed\n');
+  fs.renameSync(tmp, world.configFile);
+}
+
+module.exports = { startWorld, konnectGET, assertNoSecret, konnectdBinary, keychainLookup, pointDefaultAt, breakConfig, whoseToken, repo };

@@ -31,12 +31,12 @@ before(async () => {
   ui.settings['konnectd.connection'] = 'socket';
   ui.settings['konnectd.socketPath'] = sock;
   const ext = require(path.resolve(__dirname, '../../dist/extension.js'));
-  api = ext.activate({ subscriptions, extension: { packageJSON: { version: '0.0.0-test' } } });
+  api = ext.activate(vscode.testContext(subscriptions));
 });
 
 after(async () => {
   // The keychain is shared with the other test files: leave no credential behind.
-  if (api) await vscode.commands.executeCommand('konnect.signOut');
+  if (api) await vscode.commands.executeCommand('konnect.signOut', { confirm: true });
   subscriptions.forEach((d) => d.dispose());
   daemon?.kill('SIGTERM');
   world?.stop();

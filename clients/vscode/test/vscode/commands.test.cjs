@@ -62,6 +62,28 @@ describe('Konnect extension in the real extension host', function () {
     assert.ok(api.status.item.text.includes(res.organization.name));
   });
 
+  it('context keys: daemon ready and signed in', async function () {
+    assert.equal(api.contextKeys['konnect.daemonReady'], true);
+    assert.equal(api.contextKeys['konnect.signedIn'], true);
+  });
+
+  it('the Konnect view lists the profiles and, signed in, the tokens', async function () {
+    const roots = await api.tree.getChildren();
+    const items = roots.map((n) => api.tree.getTreeItem(n));
+    assert.deepEqual(items.map((i) => i.label), ['default', 'staging']);
+    assert.equal(items[0].contextValue, 'profile.signedIn');
+    const groups = await api.tree.getChildren(roots[0]);
+    assert.deepEqual(groups.map((n) => api.tree.getTreeItem(n).label), ['My tokens', 'System accounts', 'Teams', 'Users']);
+  });
+
+  it('the konnect authentication provider gives a session for the signed-in profile', async function () {
+    const sessions = await api.auth.getSessions(['profile:default']);
+    assert.deepEqual(sessions.map((s) => s.id), ['konnect:default']);
+    assert.ok(sessions[0].accessToken.startsWith('kpat_'), 'the profile\'s credential');
+    // VS Code knows the provider: asking silently does not throw "no provider".
+    await vscode.authentication.getSession('konnect', ['profile:default'], { silent: true });
+  });
+
   it('konnect.whoAmI', async function () {
     const res = await run('konnect.whoAmI');
     assert.ok(res.user.email, JSON.stringify(res));
@@ -115,7 +137,7 @@ describe('Konnect extension in the real extension host', function () {
     const list = await api.daemon.request('token/list', { kind: 'pat' });
     const id = list.data.find((t) => t.name === 'host-clip')?.id;
     assert.ok(id, 'the token made earlier is listed');
-    const res = await run('konnect.rotateToken', { kind: 'pat', id, expiresIn: '90d', deliver: 'keychain' });
+    const res = await run('konnect.rotateToken', { kind: 'pat', id, expiresIn: '90d', deliver: 'keychain', confirm: true });
     assert.equal(res.oldAction, 'revoked', JSON.stringify(res));
     const me = await api.daemon.request('identity/me', {});
     const got = await konnectGET(`/v3/users/${me.id}/access-tokens`);
@@ -129,8 +151,13 @@ describe('Konnect extension in the real extension host', function () {
     const res = await run('konnect.findUsers', { filter: '', pick: false });
     assert.ok(res.count >= 3, JSON.stringify(res));
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === res.document);
-    assert.equal(doc.uri.scheme, 'untitled');
+    assert.equal(doc.uri.scheme, 'konnect', 'a read-only result, not an untitled tab');
     assert.equal(doc.languageId, 'json');
+    assert.equal(doc.isDirty, false);
+    // The same query again is the same document.
+    const again = await run('konnect.findUsers', { filter: '', pick: false });
+    assert.equal(again.document, res.document);
+    assert.equal(vscode.workspace.textDocuments.filter((d) => d.uri.toString() === res.document).length, 1);
     const emails = (list) => list.map((u) => u.email).sort();
     const konnect = await konnectGET('/v3/users?page[size]=100');
     assert.deepEqual(emails(JSON.parse(doc.getText())), emails(konnect.data), 'the document holds Konnect\'s users');
@@ -152,6 +179,17 @@ describe('Konnect extension in the real extension host', function () {
     assert.equal(out.getText().trim(), '6');
   });
 
+  it('konnect.openApiPath', async function () {
+    const made = await api.daemon.request('konnect/request', { method: 'POST', path: '/v2/control-planes', body: { name: 'host-cp' } });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const res = await run('konnect.openApiPath', { path: '/v2/control-planes?filter[name][eq]=host-cp', paginate: true });
+    assert.equal(res.status, 200, JSON.stringify(res));
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === res.document);
+    assert.equal(doc.uri.scheme, 'konnect');
+    assert.equal(doc.languageId, 'json');
+    assert.deepEqual(JSON.parse(doc.getText()).map((cp) => cp.name), ['host-cp']);
+  });
+
   it('konnect.switchProfile', async function () {
     assert.equal(await run('konnect.switchProfile', { profile: 'staging' }), 'staging');
     await until('staging status', () => api.status.last?.profile === 'staging');
@@ -171,7 +209,7 @@ describe('Konnect extension in the real extension host', function () {
   it('the status bar follows a config-file edit (profile/didChange)', async function () {
     await until('signed in', () => api.status.last?.authenticated);
     pointDefaultAt(world, 'http://127.0.0.1:9');
-    await until('not signed in', () => /default: not signed in/.test(api.status.item.text));
+    await until('unreachable', () => /default: Konnect unreachable/.test(api.status.item.text));
     pointDefaultAt(world, world.baseURL);
     await until('signed in again', () => api.status.last?.authenticated && /default · /.test(api.status.item.text));
   });
@@ -181,9 +219,9 @@ describe('Konnect extension in the real extension host', function () {
     const good = conf.get('path');
     await conf.update('path', '/nonexistent/konnectd', vscode.ConfigurationTarget.Global);
     try {
-      await until('the status bar error', () => /install konnectd or set "konnectd\.path"/.test(String(api.status.item.tooltip)));
+      await until('the status bar error', () => /install konnectd or set "konnect\.path"/.test(String(api.status.item.tooltip)));
       const res = await run('konnect.whoAmI');
-      assert.match(res.error, /install konnectd or set "konnectd\.path"/);
+      assert.match(res.error, /install konnectd or set "konnect\.path"/);
     } finally {
       await conf.update('path', good, vscode.ConfigurationTarget.Global);
     }
@@ -195,8 +233,9 @@ describe('Konnect extension in the real extension host', function () {
   });
 
   it('konnect.signOut', async function () {
-    const res = await run('konnect.signOut');
+    const res = await run('konnect.signOut', { confirm: true });
     assert.equal(res.removed, true, JSON.stringify(res));
+    assert.equal(api.contextKeys['konnect.signedIn'], false);
     await until('signed out', () => api.status.last && !api.status.last.authenticated);
   });
 });
