@@ -255,3 +255,43 @@ func TestPendingRevocationRetries(t *testing.T) {
 		t.Fatalf("still pending: %+v %v", pending, err)
 	}
 }
+
+// TestRotateScheduleFailure: when the pending revocation cannot be
+// written, the rotation says so: the new token works and is stored, the
+// old one is still active, and the command to retire it is named.
+func TestRotateScheduleFailure(t *testing.T) {
+	w := newWorld(t, worldOptions{configYAML: twoProfiles})
+	cleanLogs(t, w)
+	w.login("default")
+	r := w.cli("", nil, "create", "pat", "--name", "ci-cred", "--expires-in", "30d", "--store-as-profile", "ci", "-o", "json")
+	var first core.TokenCreated
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &first) != nil {
+		t.Fatalf("create: %s", r)
+	}
+	// A directory where the schedule's file should be: it cannot be read
+	// or replaced.
+	if err := os.Mkdir(filepath.Join(filepath.Dir(w.config), core.PendingFile), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r = w.cli("", nil, "rotate", "-p", "ci")
+	if r.code != 1 || !strings.Contains(r.stderr, "schedule retirement failed") || !strings.Contains(r.stderr, "is stored in the system keychain as ci") ||
+		!strings.Contains(r.stderr, "The old pat \"ci-cred\" ("+first.ID+") is still active and nothing will retire it: retire it with 'konnectd delete pat "+first.ID+"'") {
+		t.Fatalf("rotate with an unwritable schedule: %s", r)
+	}
+	clean(t, r.stdout, r.stderr)
+	var stored core.StoredList
+	if err := w.call("keychain/list", map[string]any{}, &stored); err != nil {
+		t.Fatal(err)
+	}
+	e := find(stored.Data, "ci")
+	if e == nil || e.TokenID == first.ID {
+		t.Fatalf("the profile's entry after the failure: %+v", e)
+	}
+	if st := patStates(t, w); st[first.ID] != "ACTIVE" || st[e.TokenID] != "ACTIVE" {
+		t.Fatalf("states: %v", st)
+	}
+	var me json.RawMessage
+	if err := w.call("identity/me", map[string]any{"profile": "ci"}, &me); err != nil {
+		t.Fatalf("the profile's credential does not work: %v", err)
+	}
+}
