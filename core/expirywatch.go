@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/konnectd/konnectd/keychain"
@@ -186,7 +187,13 @@ type ExpiryWatch struct {
 	state    *expiryState
 	rotating map[string]bool // accounts being auto-rotated
 	rbCache  map[string]rotateBeforeSetting
+	// undelivered is set when a notification reached no client: the next
+	// client to connect should make the watch look again.
+	undelivered atomic.Bool
 }
+
+// Undelivered reports whether a notification is waiting for a client.
+func (w *ExpiryWatch) Undelivered() bool { return w.undelivered.Load() }
 
 // NewExpiryWatch builds the daemon's watch, keeping its state in path and
 // sending notifications through notify; s.Kick re-arms it.
@@ -276,6 +283,7 @@ func (w *ExpiryWatch) check(ctx context.Context, recs []keychain.Record) (time.T
 	defer w.mu.Unlock()
 	st := w.load()
 	w.rbCache = map[string]rotateBeforeSetting{}
+	w.undelivered.Store(false) // set again by a raise that reaches nobody
 	var due []keychain.Record
 	changed := false
 	now := s.now()
@@ -394,6 +402,9 @@ func (w *ExpiryWatch) raise(r keychain.Record, exp, now time.Time, threshold str
 		return true
 	}
 	reached := w.notify(ExpiryMethod, n)
+	if reached == 0 {
+		w.undelivered.Store(true)
+	}
 	w.s.log.Info("token expiring", "account", r.Account, "id", r.TokenID, "threshold", threshold, "expires_at", r.ExpiresAt, "clients", reached)
 	return reached > 0
 }

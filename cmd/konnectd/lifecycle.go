@@ -53,7 +53,11 @@ func startLifecycle(ctx context.Context, svc *core.Service, srv *rpc.Server) {
 	w := svc.NewExpiryWatch(filepath.Join(dir, core.ExpiryFile), notify)
 	// A notification raised while no client was listening waits for the
 	// next one.
-	srv.OnInitialize(func(*rpc.Session) { svc.Kick() })
+	srv.OnInitialize(func(*rpc.Session) {
+		if w.Undelivered() {
+			svc.Kick()
+		}
+	})
 	go w.Run(ctx)
 	go svc.RunRevoker(ctx)
 }
