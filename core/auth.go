@@ -69,7 +69,9 @@ func (s *Service) Login(ctx context.Context, c Caller, token string) (*LoginResu
 	if err := s.keys.Set(ctx, keychain.ProfileAccount(p.Name), token); err != nil {
 		return nil, err
 	}
-	s.record(ctx, loginRecord(keychain.ProfileAccount(p.Name), p.Name, res.Kind, keychain.SourceLogin, res.User))
+	rec := loginRecord(keychain.ProfileAccount(p.Name), p.Name, res.Kind, keychain.SourceLogin, res.User)
+	s.matchLogin(ctx, kc, &rec)
+	s.record(ctx, rec)
 	s.log.Info("stored credential", "profile", p.Name, "kind", res.Kind, "keychain", s.keys.Kind())
 	return res, nil
 }
@@ -95,15 +97,31 @@ type LogoutResult struct {
 	Profile string `json:"profile"`
 	Removed bool   `json:"removed"`
 	Message string `json:"message"`
+	// Revoked, with revoke, says what became of the token in Konnect.
+	Revoked string `json:"revoked,omitempty"`
 }
 
 // Logout removes the profile's credential from the keychain. Other sources
 // (env, the config file, kongctl's token file) are the user's and stay.
 func (s *Service) Logout(ctx context.Context, c Caller) (*LogoutResult, error) {
+	return s.LogoutRevoke(ctx, c, false)
+}
+
+// LogoutRevoke is Logout that, with revoke, first revokes the profile's
+// token in Konnect (when konnectd knows its id); a revocation that fails
+// leaves the entry where it is.
+func (s *Service) LogoutRevoke(ctx context.Context, c Caller, revoke bool) (*LogoutResult, error) {
 	if s.keys == nil {
 		return nil, errNoKeychain
 	}
 	name := c.ProfileName()
+	var revoked string
+	if revoke {
+		var err error
+		if revoked, err = s.logoutRevoke(ctx, name); err != nil {
+			return nil, err
+		}
+	}
 	err := s.keys.Delete(ctx, keychain.ProfileAccount(name))
 	if (err == nil || errors.Is(err, keychain.ErrNotFound)) && s.index != nil {
 		if ierr := s.index.Delete(ctx, keychain.ProfileAccount(name)); ierr != nil {
@@ -112,7 +130,8 @@ func (s *Service) Logout(ctx context.Context, c Caller) (*LogoutResult, error) {
 	}
 	switch {
 	case err == nil:
-		return &LogoutResult{Profile: name, Removed: true, Message: fmt.Sprintf("Removed stored Konnect credentials for profile %q", name)}, nil
+		s.Kick()
+		return &LogoutResult{Profile: name, Removed: true, Revoked: revoked, Message: fmt.Sprintf("Removed stored Konnect credentials for profile %q", name)}, nil
 	case errors.Is(err, keychain.ErrNotFound):
 		return &LogoutResult{Profile: name, Message: fmt.Sprintf("No stored Konnect credentials found for profile %q", name)}, nil
 	}
@@ -146,7 +165,13 @@ type AuthStatus struct {
 	// Stored is konnectd's record of a keychain credential: which Konnect
 	// token it is (token_id, empty when it came from login), its expiry,
 	// how it got there.
-	Stored       *keychain.Record      `json:"stored,omitempty"`
+	Stored *keychain.Record `json:"stored,omitempty"`
+	// DaysLeft is whole days until the stored credential expires, when
+	// its expiry is known (see the expiry watch).
+	DaysLeft *int `json:"daysLeft,omitempty"`
+	// PATs is how many personal access tokens the user holds, of the
+	// MaxPATs Konnect allows (a PAT credential only).
+	PATs         *PATQuota             `json:"pats,omitempty"`
 	User         *konnect.User         `json:"user,omitempty"`
 	Organization *konnect.Organization `json:"organization,omitempty"`
 	Warnings     []string              `json:"warnings"`
@@ -193,6 +218,9 @@ func (s *Service) Status(ctx context.Context, c Caller) (*AuthStatus, error) {
 	if sess.Credential.Source == config.SourceKeychain {
 		if rec, ok := s.CredentialRecord(ctx, sess.Profile.Name); ok {
 			st.Stored = &rec
+			if d, ok := DaysLeft(rec.ExpiresAt, s.now()); ok {
+				st.DaysLeft = &d
+			}
 		}
 	}
 	st.Konnect = sess.client.IdentityURL()
@@ -220,6 +248,14 @@ func (s *Service) Status(ctx context.Context, c Caller) (*AuthStatus, error) {
 	}
 	st.State = "authenticated"
 	st.Authenticated = true
+	if st.User != nil && st.User.ID != "" {
+		if q, err := s.patQuota(ctx, sess, st.User.ID, c.Face); err == nil {
+			st.PATs = q
+			if q.Advice != "" {
+				st.Warnings = append(st.Warnings, q.Advice)
+			}
+		}
+	}
 	return st, nil
 }
 

@@ -1,6 +1,11 @@
 package core
 
-import "context"
+import (
+	"context"
+
+	"github.com/konnectd/konnectd/config"
+	"github.com/konnectd/konnectd/keychain"
+)
 
 // Grant is a credential handed to a local process that asked for it
 // (konnectd exec / env). It is the only answer of the daemon that carries
@@ -21,6 +26,14 @@ func (s *Service) Credential(ctx context.Context, c Caller) (*Grant, error) {
 	if err != nil {
 		return nil, err
 	}
+	ev := AuditEvent{Event: "hand-out", What: "auth/credential", Profile: sess.Profile.Name, Detail: "source " + string(sess.Credential.Source)}
+	if sess.Credential.Source == config.SourceKeychain {
+		ev.Account = keychain.ProfileAccount(sess.Profile.Name)
+		if rec, ok := s.CredentialRecord(ctx, sess.Profile.Name); ok {
+			ev.Kind, ev.TokenID = rec.Kind, rec.TokenID
+		}
+	}
+	s.audit(ctx, ev)
 	return &Grant{
 		Profile: sess.Profile.Name,
 		Token:   sess.Credential.Token,

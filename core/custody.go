@@ -122,10 +122,82 @@ func (s *Service) dryRun(ctx context.Context, req *tokenRequest, p *TokenCreated
 		t = p.withoutSecret()
 		t.Stored = &Stored{Keychain: s.keys.Kind(), Account: req.account}
 	}
-	if _, err := req.render(ctx, t); err != nil {
+	v, err := req.render(ctx, t)
+	if err != nil {
 		return &DryRunError{Err: err}
 	}
+	if req.account == "" && !carriesSecret(v, p.Token) {
+		return s.planKeep(ctx, req)
+	}
 	return nil
+}
+
+// carriesSecret reports whether a rendered answer shows the placeholder
+// secret: a filter such as --jq .name prints the token's name only, and
+// the secret would reach nobody. An answer that is not text (no format)
+// is the record itself, secret included.
+func carriesSecret(v any, placeholder string) bool {
+	txt, ok := v.(Text)
+	return !ok || strings.Contains(txt.Text, placeholder)
+}
+
+// planKeep is the dry run's answer to an output that drops the secret
+// with no store asked for: the keychain keeps it under recovered:<id>
+// after the create, so the keychain is checked to take a write now; with
+// no keychain that can, nothing is created.
+func (s *Service) planKeep(ctx context.Context, req *tokenRequest) error {
+	err := errNoKeychain
+	if s.keys != nil {
+		err = s.probeKeychain(ctx)
+	}
+	if err != nil {
+		return &ValidationError{Problems: []string{fmt.Sprintf("the output would not show the new token's secret and no keychain can keep it (%v), so nothing was created: %s", err, s.keepAdvice(req.face))}}
+	}
+	req.keep = true
+	return nil
+}
+
+// keepAdvice names, for face, the two ways to an output that delivers the
+// secret.
+func (s *Service) keepAdvice(face string) string {
+	switch face {
+	case FaceCLI:
+		return "add .token to the --jq filter, or use --store NAME"
+	case FaceMCP:
+		return "store it in the keychain (store_name)"
+	}
+	return "add .token to format.jq, or pass store"
+}
+
+// probeKeychain checks the keychain takes a write: a scratch entry,
+// written and removed.
+func (s *Service) probeKeychain(ctx context.Context) error {
+	probe := keychain.ProbeAccount(nonce())
+	if err := s.keys.Set(ctx, probe, "konnectd write check"); err != nil {
+		return err
+	}
+	if err := s.keys.Delete(ctx, probe); err != nil {
+		s.log.Warn("could not remove the keychain write check entry", "account", probe, "error", err)
+	}
+	return nil
+}
+
+// keepSecret runs after the create when the dry run found that the output
+// drops the secret (req.keep): the secret goes to the keychain under
+// recovered:<id>, and the returned warning says where and how to read it.
+// A keychain that fails now sends the secret through rescue (the reply,
+// flagged, as the last resort).
+func (s *Service) keepSecret(ctx context.Context, req *tokenRequest, t *TokenCreated) (string, error) {
+	if !req.keep || t.Token == "" {
+		return "", nil
+	}
+	acct := keychain.RecoveredAccount(t.ID)
+	if err := s.keys.Set(context.WithoutCancel(ctx), acct, t.Token); err != nil {
+		return "", s.rescue(ctx, req, t, "keep", fmt.Errorf("the output does not show the secret, and keeping it in the keychain failed: %w", err))
+	}
+	s.record(ctx, createdRecord(acct, keychain.SourceRecovered, req.profile(), t))
+	s.log.Info("kept the secret of a created token the output does not show", "kind", t.Type, "id", t.ID, "account", acct)
+	return fmt.Sprintf("the output does not show the new %s's secret; konnectd keeps it in the %s keychain as %s: %s", t.label(), s.keys.Kind(), acct, s.secretLookup(req.face, acct)), nil
 }
 
 // DryRunError is an output or jq failure found by trying the output on a
@@ -165,12 +237,8 @@ func (s *Service) checkTarget(ctx context.Context, req *tokenRequest) error {
 			req.replaced = replacedNoteState(req.account, rec, known, s.now(), s.tokenState(ctx, req.sess, rec))
 		}
 	}
-	probe := keychain.ProbeAccount(nonce())
-	if err := s.keys.Set(ctx, probe, "konnectd write check"); err != nil {
+	if err := s.probeKeychain(ctx); err != nil {
 		return &KeychainCheckError{Err: err}
-	}
-	if err := s.keys.Delete(ctx, probe); err != nil {
-		s.log.Warn("could not remove the keychain write check entry", "account", probe, "error", err)
 	}
 	return nil
 }
@@ -330,6 +398,7 @@ func (s *Service) record(ctx context.Context, rec keychain.Record) {
 	if err := s.index.Put(context.WithoutCancel(ctx), rec); err != nil {
 		s.log.Warn("keychain index not updated", "account", rec.Account, "error", err)
 	}
+	s.Kick() // the expiry watch learns the new expiry
 }
 
 func createdRecord(account, source, profile string, t *TokenCreated) keychain.Record {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/konnectd/konnectd/config"
@@ -61,6 +62,15 @@ type Service struct {
 
 	locks  accountLocks
 	faults *testFaults
+
+	watchMu     sync.Mutex
+	watch       *ExpiryWatch
+	revokerKick chan struct{}
+
+	pendingOnce sync.Once
+	pendingFile *pendingStore
+
+	auditMu sync.Mutex
 }
 
 // New builds a Service.

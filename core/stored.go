@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/konnectd/konnectd/keychain"
 	"github.com/konnectd/konnectd/output"
@@ -21,6 +22,9 @@ type StoredEntry struct {
 	// longer does (removed by another tool); such a record is dropped on
 	// forget.
 	Present bool `json:"present"`
+	// DaysLeft is whole days until the token expires (rounded down,
+	// negative once expired); absent when the expiry is unknown.
+	DaysLeft *int `json:"daysLeft,omitempty"`
 }
 
 // StoredList is keychain/list's answer without a format.
@@ -34,7 +38,7 @@ type StoredList struct {
 var storedColumns = []output.Column{
 	{Header: "NAME", Field: "name"}, {Header: "SPACE", Field: "space"}, {Header: "KIND", Field: "kind"},
 	{Header: "TOKEN ID", Field: "token_id"}, {Header: "PROFILE", Field: "profile"},
-	{Header: "EXPIRES AT", Field: "expires_at"}, {Header: "SOURCE", Field: "source"},
+	{Header: "EXPIRES AT", Field: "expires_at"}, {Header: "DAYS LEFT", Field: "days_left"}, {Header: "SOURCE", Field: "source"},
 }
 
 func (s *Service) needIndex() error {
@@ -69,6 +73,9 @@ func (s *Service) ListStored(ctx context.Context, c Caller, f *Format) (any, err
 			continue
 		}
 		e := StoredEntry{Name: name, Space: space, Account: r.Account, Record: r, Present: true}
+		if d, ok := DaysLeft(r.ExpiresAt, s.now()); ok {
+			e.DaysLeft = &d
+		}
 		if _, err := s.keys.Get(ctx, r.Account); errors.Is(err, keychain.ErrNotFound) {
 			e.Present = false
 		} else if err != nil {
@@ -94,8 +101,16 @@ func (s *Service) ListStored(ctx context.Context, c Caller, f *Format) (any, err
 		if !e.Present {
 			name += " (missing)"
 		}
+		days := ""
+		switch {
+		case e.DaysLeft == nil:
+		case *e.DaysLeft < 0 || (e.ExpiresAt != "" && !s.expiresAfterNow(e.ExpiresAt)):
+			days = "expired"
+		default:
+			days = fmt.Sprint(*e.DaysLeft)
+		}
 		rows[i] = map[string]string{"name": name, "space": e.Space, "kind": e.Kind, "token_id": id,
-			"profile": e.Profile, "expires_at": e.ExpiresAt, "source": e.Source}
+			"profile": e.Profile, "expires_at": e.ExpiresAt, "days_left": days, "source": e.Source}
 	}
 	return fm.render(ctx, output.Listing{Columns: storedColumns, Value: rows})
 }
@@ -174,6 +189,8 @@ func (s *Service) Forget(ctx context.Context, c Caller, r *ForgetRequest) (*Forg
 		res.Message += "; the token itself was not deleted in Konnect"
 	}
 	s.log.Info("forgot keychain entry", "account", acct, "removed", res.Removed)
+	s.audit(ctx, AuditEvent{Event: "forget", What: "keychain/forget", Account: acct, Profile: rec.Profile, Kind: rec.Kind, TokenID: rec.TokenID})
+	s.Kick()
 	return res, nil
 }
 
@@ -204,6 +221,11 @@ func (s *Service) Secret(ctx context.Context, r *ForgetRequest) (*StoredSecret, 
 	if err != nil {
 		return nil, err
 	}
+	ev := AuditEvent{Event: "hand-out", What: "keychain/secret", Account: acct}
+	if rec, ok := s.indexRecord(ctx, acct); ok {
+		ev.Profile, ev.Kind, ev.TokenID = rec.Profile, rec.Kind, rec.TokenID
+	}
+	s.audit(ctx, ev)
 	return &StoredSecret{Account: acct, Secret: v}, nil
 }
 
@@ -248,4 +270,10 @@ func (s *Service) heldBy(ctx context.Context, id string) []StoredEntry {
 		}
 	}
 	return out
+}
+
+// expiresAfterNow reports whether expiresAt is still ahead.
+func (s *Service) expiresAfterNow(expiresAt string) bool {
+	t, err := time.Parse(time.RFC3339Nano, expiresAt)
+	return err == nil && t.After(s.now())
 }

@@ -143,6 +143,9 @@ type tokenRequest struct {
 	replaced *Replaced
 	// occupied is what checkTarget found: the entry held a secret.
 	occupied bool
+	// keep is the dry run's finding that the output drops the secret:
+	// after the create it goes to the keychain under recovered:<id>.
+	keep bool
 	// unlock releases the account's lock taken by begin.
 	unlock func()
 	// render is how the answer will be rendered, for the dry run; nil
@@ -293,6 +296,9 @@ func (s *Service) mintPAT(ctx context.Context, req *tokenRequest, userID, name s
 		}
 		userID = u.ID
 	}
+	if err := s.checkQuota(ctx, req, userID); err != nil {
+		return nil, err
+	}
 	if err := s.preflight(ctx, req, s.placeholder(req, KindPAT, name, userID, nil)); err != nil {
 		return nil, err
 	}
@@ -300,6 +306,7 @@ func (s *Service) mintPAT(ctx context.Context, req *tokenRequest, userID, name s
 	if err != nil {
 		return nil, outcomeHint(err, KindPAT, name, nil)
 	}
+	s.auditCreate(ctx, req, KindPAT, p.ID, name)
 	uid := p.UserID
 	if uid == "" {
 		uid = userID
@@ -318,6 +325,7 @@ func (s *Service) mintSPAT(ctx context.Context, req *tokenRequest, acct *konnect
 	if err != nil {
 		return nil, outcomeHint(err, KindSPAT, name, acct)
 	}
+	s.auditCreate(ctx, req, KindSPAT, t.ID, name)
 	return &TokenCreated{Type: KindSPAT, ID: t.ID, Name: t.Name, Token: t.Token, SystemAccountID: acct.ID,
 		SystemAccountName: acct.Name, CreatedAt: kongTime(t.CreatedAt), UpdatedAt: kongTime(t.UpdatedAt),
 		LastUsedAt: kongTime(t.LastUsedAt), ExpiresAt: kongTime(t.ExpiresAt)}, nil
@@ -353,12 +361,27 @@ func (s *Service) finishCreate(ctx context.Context, req *tokenRequest, t *TokenC
 	if err != nil {
 		return nil, err
 	}
+	kept, err := s.keepSecret(ctx, req, t)
+	if err != nil {
+		return nil, err
+	}
 	v, err := renderCreated(ctx, req.fm, t)
 	if err != nil {
 		return nil, s.undelivered(ctx, req, t, "render", err)
 	}
-	s.guard(ctx, req, t)
-	return v, nil
+	if kept == "" {
+		s.guard(ctx, req, t)
+	}
+	return withWarning(v, kept), nil
+}
+
+// withWarning adds w (when not empty) to a text answer's warnings.
+func withWarning(v any, w string) any {
+	if txt, ok := v.(Text); ok && w != "" {
+		txt.Warnings = append(txt.Warnings, w)
+		return txt
+	}
+	return v
 }
 
 // store puts t into the keychain entry the request names, records it in

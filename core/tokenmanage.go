@@ -76,6 +76,15 @@ type RotateTokenRequest struct {
 	DeleteOld bool         `json:"deleteOld,omitempty"`
 	Store     *StoreTarget `json:"store,omitempty"`
 	Format    *Format      `json:"format,omitempty"`
+	// Entry rotates the token konnectd holds in a keychain entry (named
+	// as keychain/list names it), EntryProfile the profile's credential:
+	// owner, token, lifetime and store then come from konnectd's record.
+	Entry        string `json:"entry,omitempty"`
+	EntryProfile string `json:"entryProfile,omitempty"`
+	// Overlap is how long the old token keeps working before it is
+	// retired (a Go duration; "0" at once). Default: 15m for an entry, at
+	// once otherwise.
+	Overlap *string `json:"overlap,omitempty"`
 }
 
 // TokenList is token/list's answer without a format.
@@ -87,7 +96,9 @@ type TokenList struct {
 type RotateResult struct {
 	New       *TokenCreated    `json:"new"`
 	Old       output.TokenInfo `json:"old"`
-	OldAction string           `json:"oldAction"` // revoked or deleted
+	OldAction string           `json:"oldAction"` // revoked or deleted; "revoke scheduled" or "delete scheduled" with an overlap
+	// RetireAt is when a scheduled retirement is due (RFC 3339).
+	RetireAt string `json:"retireAt,omitempty"`
 }
 
 // ownerProblems are the missing or contradictory owner fields.
@@ -331,6 +342,7 @@ func (s *Service) DeleteToken(ctx context.Context, c Caller, r *DeleteTokenReque
 	if err := s.deleteToken(ctx, sess, o, t.ID); err != nil {
 		return nil, err
 	}
+	s.audit(ctx, AuditEvent{Event: "delete", What: "token/delete", Profile: sess.Profile.Name, Kind: o.kind, TokenID: t.ID, Detail: t.Name})
 	rec := output.DeleteRecord{Type: o.kind, ID: t.ID, Name: t.Name, Status: "deleted"}
 	res := &DeleteResult{DeleteRecord: rec}
 	var notes []string
@@ -373,6 +385,15 @@ func (s *Service) deleteToken(ctx context.Context, sess *Session, o *owner, id s
 // is untouched; after, the new one is in Created (with its secret unless
 // it reached the keychain).
 func (s *Service) RotateToken(ctx context.Context, c Caller, r *RotateTokenRequest) (any, error) {
+	if r.Entry != "" || r.EntryProfile != "" {
+		if err := s.fromEntry(ctx, &c, r); err != nil {
+			return nil, err
+		}
+	}
+	overlap, err := overlapOf(r.Overlap)
+	if err != nil {
+		return nil, err
+	}
 	problems := ownerProblems(r.TokenOwner)
 	problems = append(problems, refProblem(r.TokenRef, "rotate"), expiryPresent(r.Expiry))
 	if r.DeleteOld && r.Kind == KindSPAT {
@@ -429,7 +450,42 @@ func (s *Service) RotateToken(ctx context.Context, c Caller, r *RotateTokenReque
 		}
 		return nil, err
 	}
+	kept, err := s.keepSecret(ctx, req, created)
+	if err != nil {
+		var se *StateError
+		if errors.As(err, &se) {
+			se.State += fmt.Sprintf(". The old %s is untouched and still works", oldLabel)
+		}
+		return nil, err
+	}
 
+	s.audit(ctx, AuditEvent{Event: "rotate", Profile: req.profile(), Account: req.account, Kind: o.kind, TokenID: created.ID, Detail: "successor of " + old.ID})
+	if overlap > 0 {
+		due, err := s.scheduleRetire(req, o, old, created, action, overlap)
+		if err != nil {
+			where := "its secret is in this error's data (created.token)"
+			if created.Stored != nil {
+				where = fmt.Sprintf("it is stored in the %s keychain as %s", created.Stored.Keychain, created.Stored.Account)
+			} else {
+				s.guard(ctx, req, created)
+			}
+			return nil, &StateError{Step: "schedule retirement", Err: err, Created: created,
+				State: fmt.Sprintf("the new %s was created and works; %s. The old %s is still active and nothing will retire it: retire it with 'konnectd delete %s %s' once nothing uses it", created.label(), where, oldLabel, o.kind, old.ID)}
+		}
+		s.log.Info("rotated token; the old one is retired after the overlap", "kind", o.kind, "old", old.ID, "new", created.ID, "due", due)
+		res := &RotateResult{New: created, Old: old, OldAction: "delete scheduled", RetireAt: output.FormatTime(due)}
+		if action == "revoked" {
+			res.OldAction = "revoke scheduled"
+		}
+		v, err := renderRotated(ctx, req.fm, res)
+		if err != nil {
+			return nil, s.undelivered(ctx, req, created, "render", err)
+		}
+		if kept == "" {
+			s.guard(ctx, req, created)
+		}
+		return withWarning(v, kept), nil
+	}
 	step := "delete old token"
 	if action == "revoked" {
 		step = "revoke old token"
@@ -437,11 +493,18 @@ func (s *Service) RotateToken(ctx context.Context, c Caller, r *RotateTokenReque
 	} else {
 		err = s.deleteToken(ctx, req.sess, o, old.ID)
 	}
+	if err == nil {
+		s.audit(ctx, AuditEvent{Event: strings.TrimSuffix(action, "d"), Profile: req.profile(), Kind: o.kind, TokenID: old.ID, Detail: "rotated to " + created.ID})
+	}
 	if err != nil {
 		where := "its secret is in this error's data (created.token)"
-		if created.Stored != nil {
+		switch {
+		case created.Stored != nil:
 			where = fmt.Sprintf("it is stored in the %s keychain as %s", created.Stored.Keychain, created.Stored.Account)
-		} else {
+		case kept != "":
+			where = kept
+			created = created.withoutSecret()
+		default:
 			s.guard(ctx, req, created)
 		}
 		return nil, &StateError{Step: step, Err: err, Created: created,
@@ -453,8 +516,10 @@ func (s *Service) RotateToken(ctx context.Context, c Caller, r *RotateTokenReque
 	if err != nil {
 		return nil, s.undelivered(ctx, req, created, "render", err)
 	}
-	s.guard(ctx, req, created)
-	return v, nil
+	if kept == "" {
+		s.guard(ctx, req, created)
+	}
+	return withWarning(v, kept), nil
 }
 
 // rotatedSuffix is the timestamp rotatedName appends.
@@ -484,11 +549,15 @@ func renderRotated(ctx context.Context, fm *formatter, r *RotateResult) (any, er
 	}
 	t := v.(Text)
 	if fm.opts.Output == output.Text {
-		verb := "Revoked"
-		if r.OldAction == "deleted" {
-			verb = "Deleted"
+		switch r.OldAction {
+		case "revoke scheduled", "delete scheduled":
+			verb := strings.TrimSuffix(r.OldAction, " scheduled")
+			t.Text += fmt.Sprintf("The old %s %q (%s) keeps working until %s; konnectd will %s it then\n", r.Old.Type, r.Old.Name, r.Old.ID, r.RetireAt, verb)
+		case "deleted":
+			t.Text += fmt.Sprintf("Deleted %s %q (%s)\n", r.Old.Type, r.Old.Name, r.Old.ID)
+		default:
+			t.Text += fmt.Sprintf("Revoked %s %q (%s)\n", r.Old.Type, r.Old.Name, r.Old.ID)
 		}
-		t.Text += fmt.Sprintf("%s %s %q (%s)\n", verb, r.Old.Type, r.Old.Name, r.Old.ID)
 	}
 	return t, nil
 }

@@ -80,8 +80,9 @@ func (r *rawMCP) call(id int, method, params string) rawReply {
 func jsonInt(i int) string { b, _ := json.Marshal(i); return string(b) }
 
 // TestMCPProtocolEdges: a request before initialize gets a JSON-RPC error
-// code (not 0); methods of capabilities the server does not advertise are
-// "method not found", not empty answers.
+// code (not 0); methods of capabilities the server does not advertise
+// (prompts) are "method not found", not empty answers; the one
+// resource is listed.
 func TestMCPProtocolEdges(t *testing.T) {
 	w := newWorld(t, worldOptions{})
 	r := startRawMCP(t, w)
@@ -90,15 +91,19 @@ func TestMCPProtocolEdges(t *testing.T) {
 		t.Errorf("tools/list before initialize: %+v", early.Error)
 	}
 	init := r.call(2, "initialize", `{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"e2e","version":"1"}}`)
-	if init.Error != nil || strings.Contains(string(init.Result), `"resources"`) || strings.Contains(string(init.Result), `"prompts"`) {
+	// Tools and one resource (the stored tokens' expiry, issue 17); no prompts.
+	if init.Error != nil || !strings.Contains(string(init.Result), `"resources"`) || strings.Contains(string(init.Result), `"prompts"`) {
 		t.Fatalf("initialize: %s %+v", init.Result, init.Error)
 	}
 	r.send(`{"jsonrpc":"2.0","method":"notifications/initialized"}`)
-	for i, m := range []string{"resources/list", "prompts/list", "resources/templates/list"} {
+	for i, m := range []string{"prompts/list"} {
 		rep := r.call(10+i, m, "")
 		if rep.Error == nil || rep.Error.Code != -32601 {
 			t.Errorf("%s: want -32601, got %s %+v", m, rep.Result, rep.Error)
 		}
+	}
+	if rep := r.call(15, "resources/list", ""); rep.Error != nil || !strings.Contains(string(rep.Result), "konnectd://tokens/expiry") {
+		t.Errorf("resources/list: %s %+v", rep.Result, rep.Error)
 	}
 	tl := r.call(20, "tools/list", "")
 	var tools struct {

@@ -35,7 +35,14 @@ type Record struct {
 	ExpiresAt         string `json:"expires_at,omitempty"` // when it stops working (RFC 3339); "" when unknown
 	StoredAt          string `json:"stored_at"`            // when konnectd wrote the entry (RFC 3339)
 	Source            string `json:"source"`               // SourceCreated, SourceLogin, SourceImported or SourceRecovered
+	// IDFrom says how TokenID was learnt when konnectd did not create the
+	// token: IDFromLastUsed, matched by the expiry watch. "" otherwise.
+	IDFrom string `json:"id_from,omitempty"`
 }
+
+// IDFromLastUsed: a login's token id, matched to the user's PAT whose
+// last_used_at the lookup itself moved.
+const IDFromLastUsed = "last-used"
 
 // Sources of a Record.
 const (

@@ -155,8 +155,12 @@ func TestEveryOperationConformsToSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := revoked.Me(ctx); err != nil {
+		t.Fatalf("a revoked PAT works for the grace, as in Konnect: %v", err)
+	}
+	r.emu.Advance(emulator.DefaultRevokeGrace)
 	if _, err := revoked.Me(ctx); !errors.As(err, &ae) || ae.Status != 401 {
-		t.Fatalf("revoked PAT: %v", err)
+		t.Fatalf("revoked PAT after the grace: %v", err)
 	}
 
 	// Control Planes v2, through the generic request.

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"runtime/debug"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/konnectd/konnectd/core"
 	"github.com/konnectd/konnectd/internal/redact"
 )
 
@@ -30,7 +32,7 @@ func (t *tools) guard(next sdk.MethodHandler) sdk.MethodHandler {
 			return titled(next(ctx, method, req))
 		case notOffered(method):
 			return nil, &jsonrpc.Error{Code: jsonrpc.CodeMethodNotFound,
-				Message: fmt.Sprintf("method %q not found: this server offers tools only (its capabilities say so)", method)}
+				Message: fmt.Sprintf("method %q not found: this server offers tools and resources only (its capabilities say so)", method)}
 		case method != "tools/call":
 			return next(ctx, method, req)
 		}
@@ -40,6 +42,8 @@ func (t *tools) guard(next sdk.MethodHandler) sdk.MethodHandler {
 		}
 		ctx, cancel := context.WithTimeout(ctx, t.o.Timeout)
 		defer cancel()
+		// The audit log names the agent host that spawned this server.
+		ctx = core.WithPeer(ctx, hostPeer())
 		defer func() {
 			if r := recover(); r != nil {
 				t.o.Log.Error("tool panicked", "tool", name, "panic", redact.String(fmt.Sprint(r)), "stack", redact.String(string(debug.Stack())))
@@ -79,12 +83,21 @@ func errorResult(msg string) *sdk.CallToolResult {
 	return res
 }
 
+// hostPeer is the process that runs this MCP server (its parent, the
+// agent host), for the audit log.
+func hostPeer() core.Peer {
+	ppid := os.Getppid()
+	exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", ppid))
+	return core.Peer{UID: os.Getuid(), PID: ppid, Exe: exe, Client: "konnectd mcp", Transport: "stdio"}
+}
+
 // notOffered reports whether method belongs to a capability this server
-// does not advertise. The SDK answers resources/list and prompts/list
-// (with empty lists) whatever the capabilities say; a client that probes
-// them should hear "not found", as the capabilities promised.
+// does not advertise. The SDK answers prompts/list (with an empty list)
+// whatever the capabilities say; a client that probes it should hear "not
+// found", as the capabilities promised. Resources are offered (one: the
+// stored tokens' expiry), so resources/ passes.
 func notOffered(method string) bool {
-	for _, p := range []string{"resources/", "prompts/", "completion/"} {
+	for _, p := range []string{"prompts/", "completion/"} {
 		if strings.HasPrefix(method, p) {
 			return true
 		}

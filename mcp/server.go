@@ -82,12 +82,14 @@ func New(o Options) *sdk.Server {
 	s := sdk.NewServer(&sdk.Implementation{Name: "konnectd", Title: "konnectd — Kong Konnect", Version: o.Version}, &sdk.ServerOptions{
 		Instructions: instructions,
 		Logger:       quiet(o.Log),
-		// Tools only: no logging capability (the SDK's historical default),
-		// since logs belong to the user's log file, not to the model.
-		Capabilities: &sdk.ServerCapabilities{Tools: &sdk.ToolCapabilities{}},
+		// Tools and one resource (the stored tokens' expiry); no logging
+		// capability (the SDK's historical default), since logs belong to
+		// the user's log file, not to the model.
+		Capabilities: &sdk.ServerCapabilities{Tools: &sdk.ToolCapabilities{}, Resources: &sdk.ResourceCapabilities{}},
 	})
 	t := &tools{o: o, svc: o.Service}
 	t.addRead(s)
+	t.addResources(s)
 	if o.AllowWrite {
 		t.addWrite(s)
 	}

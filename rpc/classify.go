@@ -27,6 +27,7 @@ func init() {
 			ue  *url.Error
 			ne  net.Error
 			le  *core.LookupError
+			qe  *core.QuotaError
 		)
 		switch {
 		case errors.As(err, &se):
@@ -43,6 +44,9 @@ func init() {
 			return &Error{Code: CodeOutcomeUnknown, Message: err.Error(), Data: data, Err: err, Secret: secret}
 		case errors.Is(err, konnect.ErrOutcomeUnknown), errors.Is(err, konnect.ErrNoAnswer):
 			return &Error{Code: CodeOutcomeUnknown, Message: err.Error(), Err: err}
+		case errors.As(err, &qe):
+			// Refused before the POST: the user is at Konnect's PAT limit.
+			return &Error{Code: CodeValidation, Message: err.Error(), Data: map[string]any{"problems": []string{err.Error()}, "quota": qe.Quota}, Err: err}
 		case errors.As(err, &ve):
 			return &Error{Code: CodeValidation, Message: err.Error(), Data: map[string]any{"problems": ve.Problems}, Err: err}
 		case errors.Is(err, output.ErrUsage):

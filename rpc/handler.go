@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/konnectd/konnectd/core"
 	"log/slog"
 	"runtime/debug"
 	"sync"
@@ -89,6 +90,7 @@ func (h *connHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *json
 	m, known := h.srv.methods[req.Method]
 	reqCtx, cancel := context.WithCancel(ctx)
 	reqCtx = context.WithValue(reqCtx, sessionKey{}, h.sess)
+	reqCtx = core.WithPeer(reqCtx, h.sess.auditPeer())
 	rq := &inflightReq{cancel: cancel}
 	if !notif {
 		reqCtx = context.WithValue(reqCtx, requestIDKey{}, id)

@@ -96,6 +96,7 @@ func (s *Server) initialize(ctx context.Context, p *InitializeParams) (*Initiali
 		if p.ConfigFile != "" {
 			sess.configFile = p.ConfigFile
 		}
+		sess.initialized = true
 		sess.mu.Unlock()
 		for _, f := range s.onInit {
 			f(sess)

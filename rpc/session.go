@@ -9,6 +9,7 @@ import (
 
 	"github.com/sourcegraph/jsonrpc2"
 
+	"github.com/konnectd/konnectd/core"
 	"github.com/konnectd/konnectd/internal/safesocket"
 )
 
@@ -32,6 +33,29 @@ type Session struct {
 	shutdown       bool
 	configFile     string          // from initialize; "" when not given
 	configUsed     map[string]bool // config files its requests used ("" is the daemon's own)
+	initialized    bool
+
+	exeOnce sync.Once
+	exe     string
+}
+
+// auditPeer is the session's peer for the audit log: the kernel's uid and
+// pid (SO_PEERCRED), the executable behind the pid (read once, at the
+// first request: /proc/PID/exe on Linux, "" where the platform has no such
+// link), and what the client called itself.
+func (s *Session) auditPeer() core.Peer {
+	s.exeOnce.Do(func() { s.exe = peerExecutable(s.Peer.PID) })
+	return core.Peer{UID: s.Peer.UID, PID: s.Peer.PID, Exe: s.exe, Client: s.ClientName(), Transport: s.Transport}
+}
+
+// Initialized reports whether the client has sent initialize. Until its
+// first message the connection's framing is not known, so a notification
+// sent earlier could go out in the wrong framing: notifications that can
+// wait (token/expiring) go to initialized sessions only.
+func (s *Session) Initialized() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.initialized
 }
 
 // ClientName is what the client called itself in initialize ("" if it did not).

@@ -30,6 +30,14 @@ type (
 		ProfileParam
 		core.RotateTokenRequest
 	}
+	RevokeAllParams struct {
+		ProfileParam
+		core.RevokeAllRequest
+	}
+	QuotaParams struct {
+		ProfileParam
+		core.QuotaRequest
+	}
 	CreateSystemAccountParams struct {
 		ProfileParam
 		core.CreateSystemAccountRequest
@@ -54,6 +62,15 @@ func TokenMethods(svc *core.Service) []Method {
 		}),
 		Func("token/rotate", func(ctx context.Context, p *RotateTokenParams) (any, error) {
 			return svc.RotateToken(handoff(ctx), p.caller(ctx), &p.RotateTokenRequest)
+		}),
+		Func("token/quota", func(ctx context.Context, p *QuotaParams) (*core.PATQuota, error) {
+			return svc.Quota(ctx, p.caller(ctx), &p.QuotaRequest)
+		}),
+		Func("token/revokeAll", func(ctx context.Context, p *RevokeAllParams) (*core.RevokeAllResult, error) {
+			return svc.RevokeAll(ctx, p.caller(ctx), &p.RevokeAllRequest)
+		}),
+		Func("token/pending", func(ctx context.Context, _ *NoParams) ([]core.PendingRevocation, error) {
+			return svc.PendingRevocations(ctx)
 		}),
 		Func("systemAccount/create", func(ctx context.Context, p *CreateSystemAccountParams) (any, error) {
 			return svc.CreateSystemAccount(ctx, p.caller(ctx), &p.CreateSystemAccountRequest)

@@ -36,6 +36,7 @@ bench "$work/jq.test" '^BenchmarkEvalJSONWarm$' 3s
 bench "$work/e2e.test" '^(BenchmarkLoad|BenchmarkRSS)$' 1x
 bench "$work/e2e.test" '^BenchmarkListUsers10k$' 3x
 bench "$work/e2e.test" '^BenchmarkSaveToNotification$' 50x
+bench "$work/e2e.test" '^BenchmarkExpiryWatch$' 1x
 
 cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
 mem=$(awk '/^MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo 2>/dev/null || true)
@@ -85,6 +86,11 @@ END {
 	s = "BenchmarkSaveToNotification"
 	if (has(s, "p50-ms"))
 		row("config save (rename over) → `profile/didChange` at a connected client (p50 / p99)", v[s, "p50-ms"] " ms / " v[s, "p99-ms"] " ms", "p50 ≤ 200 ms", yes(v[s, "p50-ms"] <= 200))
+	x = "BenchmarkExpiryWatch"
+	if (has(x, "rss1000-MB")) {
+		row("expiry watch, 1,000 stored tokens: daemon RSS (vs none stored)", sprintf("%.1f MB vs %.1f MB", v[x, "rss1000-MB"], v[x, "rss0-MB"]), "–", "–")
+		row("expiry watch, 1,000 stored tokens: idle CPU over 5 s (vs none stored)", sprintf("%.1f ms/s vs %.1f ms/s", v[x, "cpu1000-ms/s"], v[x, "cpu0-ms/s"]), "≈ 0", yes(v[x, "cpu1000-ms/s"] <= 1))
+	}
 	u = "BenchmarkListUsers10k"
 	if (has(u, "ratio"))
 		row("list 10,000 users, 100 pages × 20 ms (parallel vs sequential paging)", v[u, "par-ms"] " ms vs " v[u, "seq-ms"] " ms = " sprintf("%.2f×", v[u, "ratio"]), "≤ 0.15×", yes(v[u, "ratio"] <= 0.15))

@@ -28,6 +28,8 @@ type daemonOptions struct {
 	concurrency    int
 	konnectTimeout time.Duration
 	jq             jqOptions
+	// clock is the daemon's test clock (serve --test-clock), nil normally.
+	clock *core.TestClock
 }
 
 func (o *daemonOptions) addFlags(cmd *cobra.Command) {
@@ -112,7 +114,11 @@ func (o *daemonOptions) core(ctx context.Context, log *slog.Logger, inUse func(p
 		w.Close()
 		return nil, nil, err
 	}
-	svc := core.New(core.Options{Config: w, Keychain: store, Index: index, JQ: eng, Log: log, Konnect: konnect.Options{Concurrency: o.concurrency, CallTimeout: o.konnectTimeout}})
+	copts := core.Options{Config: w, Keychain: store, Index: index, JQ: eng, Log: log, Konnect: konnect.Options{Concurrency: o.concurrency, CallTimeout: o.konnectTimeout}}
+	if o.clock != nil {
+		copts.Now = o.clock.Now
+	}
+	svc := core.New(copts)
 	return svc, w, nil
 }
 
@@ -146,14 +152,7 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions, stop func
 		srvReady.Done()
 		return nil, err
 	}
-	srv = rpc.NewServer(rpc.Options{
-		Logger:       log,
-		MaxMessage:   o.maxMessage,
-		IdleTimeout:  o.idleTimeout,
-		DrainTimeout: o.drainTimeout,
-		Version:      version.Version,
-		Stop:         stop,
-	},
+	families := [][]rpc.Method{
 		rpc.JQMethods(svc.JQ()), // the same isolated engine as format.jq
 		rpc.ProfileMethods(svc),
 		rpc.AuthMethods(svc),
@@ -162,8 +161,21 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions, stop func
 		rpc.TokenMethods(svc),
 		rpc.KeychainMethods(svc, log),
 		rpc.KonnectMethods(svc),
-	)
+		rpc.AuditMethods(svc),
+	}
+	if o.daemon.clock != nil {
+		families = append(families, rpc.TestClockMethods(o.daemon.clock, svc))
+	}
+	srv = rpc.NewServer(rpc.Options{
+		Logger:       log,
+		MaxMessage:   o.maxMessage,
+		IdleTimeout:  o.idleTimeout,
+		DrainTimeout: o.drainTimeout,
+		Version:      version.Version,
+		Stop:         stop,
+	}, families...)
 	srvReady.Done()
+	startLifecycle(ctx, svc, srv)
 	// A connection's own config file is watched from its initialize, so
 	// profile/didChange covers it before any request. A file that cannot
 	// be served (a relative path, too many files) is reported by the
@@ -184,6 +196,7 @@ func newDaemon(ctx context.Context, log *slog.Logger, o *serveOptions, stop func
 		} else {
 			log.Info("config changed", "file", path, "profiles", len(ch.Profiles))
 		}
+		svc.Kick() // expiry thresholds and rotate-before may have changed
 		srv.Broadcast(context.Background(), "profile/didChange", func(s *rpc.Session) any {
 			if !s.UsesConfigFile(path) && !(path == primary && s.UsesConfigFile("")) {
 				return nil

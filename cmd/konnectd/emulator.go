@@ -19,7 +19,8 @@ func newEmulatorCmd() *cobra.Command {
 		failAfter                             string
 		failStatus                            int
 		users, controlPlanes, rateLimitEvery  int
-		latency                               time.Duration
+		latency, revokeGrace                  time.Duration
+		clockAt                               string
 		errorRate                             float64
 		strict                                bool
 	)
@@ -38,10 +39,27 @@ The default organization holds the three users of Konnect's filtering doc.
 --seed FILE loads another (JSON: organization, users, teams,
 system_accounts, roles keyed "user:<id>"/"team:<id>"/"system-account:<id>",
 system_account_teams: account id → team ids). --control-planes N starts
-with N control planes (cp-01 …), for paging through 'konnectd api'.`,
+with N control planes (cp-01 …), for paging through 'konnectd api'.
+
+Tokens live as in Konnect: an expired token gets 401, a revoked PAT keeps
+working for --revoke-grace and then gets 401, last_used_at moves on use.
+--clock starts the emulator's clock at a given time; POST
+/_emulator/clock {"advance":"36h"} (or {"set":RFC3339}) with the admin PAT
+as bearer token moves it, so tests need not sleep.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			emu, err := emulator.New(emulator.Options{Users: users, ControlPlanes: controlPlanes, SeedFile: seedFile, Strict: strict})
+			grace := revokeGrace
+			if grace == 0 {
+				grace = -1 // none: emulator.Options reads 0 as the default
+			}
+			var startAt time.Time
+			if clockAt != "" {
+				var err error
+				if startAt, err = time.Parse(time.RFC3339Nano, clockAt); err != nil {
+					return fmt.Errorf("--clock: %w", err)
+				}
+			}
+			emu, err := emulator.New(emulator.Options{Users: users, ControlPlanes: controlPlanes, SeedFile: seedFile, Strict: strict, RevokeGrace: grace, Start: startAt})
 			if err != nil {
 				return err
 			}
@@ -76,6 +94,8 @@ with N control planes (cp-01 …), for paging through 'konnectd api'.`,
 	f.IntVar(&controlPlanes, "control-planes", 0, "start with this many control planes")
 	f.BoolVar(&strict, "strict", false, "validate every exchange against the official spec; report violations on exit")
 	f.DurationVar(&latency, "fault-latency", 0, "delay added to every request")
+	f.DurationVar(&revokeGrace, "revoke-grace", emulator.DefaultRevokeGrace, "how long a revoked PAT keeps working (0: none)")
+	f.StringVar(&clockAt, "clock", "", "start the emulator's clock at this RFC 3339 time (it ticks on from there)")
 	f.IntVar(&rateLimitEvery, "fault-rate-limit-every", 0, "answer every Nth request with 429")
 	f.StringVar(&retryAfter, "fault-retry-after", "1", "Retry-After on injected 429s (seconds or HTTP date)")
 	f.Float64Var(&errorRate, "fault-error-rate", 0, "fraction of requests answered with 503")

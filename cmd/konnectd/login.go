@@ -68,21 +68,34 @@ other users and shell history could see it.`,
 
 func newLogoutCmd() *cobra.Command {
 	o := &clientOptions{}
+	var revoke bool
 	cmd := &cobra.Command{
 		Use:   "logout",
 		Short: "Remove a profile's token from the keychain",
 		Long: `Remove the profile's credential from the keychain. Tokens in the
-environment, the config file or kongctl's login file are yours and stay.`,
+environment, the config file or kongctl's login file are yours and stay.
+
+With --revoke the token is first revoked in Konnect (a SPAT deleted), when
+konnectd knows its id (see 'konnectd get stored'); if it does not, or the
+revocation fails, nothing is removed.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			params := map[string]any{"profile": o.profile}
+			if revoke {
+				params["revoke"] = true
+			}
 			var res core.LogoutResult
-			if err := daemonCall(cmd.Context(), o, "auth/logout", map[string]any{"profile": o.profile}, &res); err != nil {
+			if err := daemonCall(cmd.Context(), o, "auth/logout", params, &res); err != nil {
 				return err
+			}
+			if res.Revoked != "" {
+				fmt.Fprintln(cmd.OutOrStdout(), res.Revoked)
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), res.Message)
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&revoke, "revoke", false, "revoke the token in Konnect before removing it (konnectd only)")
 	o.addFlags(cmd)
 	addProfileFlag(cmd, o)
 	return cmd
@@ -164,6 +177,7 @@ func printStatus(w io.Writer, st *core.AuthStatus) {
 	if org := st.Organization; org != nil {
 		line("Organization", fmt.Sprintf("%s (%s)", org.Name, org.ID))
 	}
+	statusLifecycle(st, line)
 	keys := st.Keychain
 	if keys == "" {
 		keys = "none"

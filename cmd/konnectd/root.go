@@ -46,6 +46,9 @@ talk to the running daemon and start one when none runs.`,
 		newStopCmd(),
 		stored.NewForgetCmd(factory),
 		newAPICmd(),
+		newRotateCmd(),
+		newAuditCmd(),
+		newRevokeAllCmd(),
 	// subcommands are added here, one line each
 	)
 	// --version prints what "konnectd version" prints. The template is

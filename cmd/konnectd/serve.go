@@ -68,6 +68,7 @@ client commands start it in the background when none is running.`,
 	f.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	f.Int64Var(&o.maxMessage, "max-message-size", rpc.DefaultMaxMessage, "largest message accepted from a client, in bytes")
 	o.daemon.addFlags(cmd)
+	addTestClockFlag(cmd, &o.daemon)
 	return cmd
 }
 

@@ -32,11 +32,19 @@ type Options struct {
 	// ControlPlanes seeds this many control planes (cp-01, cp-02, …,
 	// created a second apart), for paging tests.
 	ControlPlanes int
+	// Start, when set, is the time the emulator's clock reads at New (it
+	// ticks on from there), so the admin PAT is created at that time.
+	Start time.Time
+	// RevokeGrace is how long a revoked PAT keeps working: 0 means
+	// DefaultRevokeGrace (Konnect's 15 minutes), a negative value none.
+	RevokeGrace time.Duration
 }
 
 // Emulator is one in-memory organization. Safe for concurrent use.
 type Emulator struct {
-	now    func() time.Time
+	now    func() time.Time // clock.now
+	clock  clock
+	grace  time.Duration
 	mux    *http.ServeMux
 	ops    map[string]string // mux pattern → operationId
 	strict *spec.Recorder
@@ -108,12 +116,17 @@ func New(o Options) (*Emulator, error) {
 	}
 	s.grow(o.Users)
 	e := &Emulator{
-		now: o.Now, org: s.Organization, roles: s.Roles, accountTeams: s.SystemAccountTeams,
+		org: s.Organization, roles: s.Roles, accountTeams: s.SystemAccountTeams, grace: revokeGrace(o.RevokeGrace),
 		pats: map[string][]*pat{}, spats: map[string][]*spat{}, tokens: map[string]principal{},
 		counts: map[string]int{},
 	}
-	if e.now == nil {
-		e.now = time.Now
+	e.clock.base = o.Now
+	if e.clock.base == nil {
+		e.clock.base = time.Now
+	}
+	e.now = e.clock.now
+	if !o.Start.IsZero() {
+		e.SetClock(o.Start)
 	}
 	if e.roles == nil {
 		e.roles = map[string][]assignedRole{}

@@ -45,6 +45,9 @@ func (e *Emulator) SetFaults(f Faults) {
 
 // serve is the outermost handler: count, delay, fault, then route.
 func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
+	if e.serveAdmin(w, r) {
+		return
+	}
 	// mux.Handler names the pattern but does not set path values, so the
 	// request is served through the mux itself below.
 	_, pattern := e.mux.Handler(r)

@@ -76,8 +76,8 @@ func (e *Emulator) routes() {
 	})
 }
 
-// authenticate resolves the bearer token. Unknown, revoked and expired
-// tokens get 401, and so does a SPAT where the spec does not list the
+// authenticate resolves the bearer token. Unknown and expired tokens get
+// 401, and so does a PAT revoked longer ago than the grace (usable), and so does a SPAT where the spec does not list the
 // system account scheme. It must run with e.mu held.
 func (e *Emulator) authenticate(w http.ResponseWriter, r *http.Request, spatOK bool) (principal, bool) {
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
@@ -89,7 +89,7 @@ func (e *Emulator) authenticate(w http.ResponseWriter, r *http.Request, spatOK b
 	now := e.now()
 	if who.userID != "" {
 		p := e.patByID(who.userID, who.tokenID)
-		if p == nil || p.state(now) != "ACTIVE" {
+		if p == nil || !e.usable(p, now) {
 			unauthorized(w, "Invalid credentials")
 			return principal{}, false
 		}
