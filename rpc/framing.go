@@ -101,7 +101,7 @@ func (s *stream) ReadObject(v any) error {
 	for {
 		frame, err := s.readFrame()
 		if err == nil {
-			err = decodeMessage(frame, v, s.results, s.params)
+			err = decodeGuarded(frame, v, s.results, s.params)
 		}
 		var fe *frameError
 		if !errors.As(err, &fe) {
@@ -125,6 +125,21 @@ func (s *stream) ReadObject(v any) error {
 			return fe
 		}
 	}
+}
+
+// decodeGuarded is decodeMessage on the read loop, where a panic would end
+// the process and every client's work with it: a message the decoder
+// cannot cope with is refused like any invalid one (-32603, the
+// connection lives on), and the fuzz targets find the bug.
+const decodePanicked = "internal error: the daemon could not read this message; it was skipped"
+
+func decodeGuarded(frame []byte, v any, results *resultStash, params *paramsHandoff) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &frameError{code: CodeInternalError, msg: decodePanicked}
+		}
+	}()
+	return decodeMessage(frame, v, results, params)
 }
 
 // WriteObject frames and writes one message, as the peer frames its own.
@@ -444,7 +459,7 @@ func decodeMessage(frame []byte, v any, results *resultStash, params *paramsHand
 		env = envelope{}
 		if err := json.Unmarshal(trimmed, &env); err != nil {
 			var se *json.SyntaxError
-			if se := (*json.SyntaxError)(nil); errors.As(err, &se) && trimmed[0] == '{' && tooDeep(trimmed) {
+			if se := (*json.SyntaxError)(nil); errors.As(err, &se) && len(trimmed) > 0 && trimmed[0] == '{' && tooDeep(trimmed) {
 				// Valid JSON, but deeper than encoding/json reads: the
 				// sender still gets its id back, not a parse error.
 				return &frameError{code: CodeInvalidRequest, msg: "invalid request: the message nests arrays and objects deeper than 10000 levels", id: shallowID(trimmed)}

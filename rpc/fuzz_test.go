@@ -78,6 +78,11 @@ func FuzzStream(f *testing.F) {
 				}
 			}
 			checkWritten(t, st.framing, pc.out.Bytes())
+			// decodeGuarded keeps a decoder panic from ending the daemon;
+			// the fuzzer must still see it as the bug it is.
+			if bytes.Contains(pc.out.Bytes(), []byte(decodePanicked)) {
+				t.Fatalf("the decoder panicked on %q", data)
+			}
 		}
 	})
 }
