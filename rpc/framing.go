@@ -76,7 +76,17 @@ type stream struct {
 	out *paramsStash
 
 	wmu sync.Mutex
+	// pending holds what the daemon wrote before the peer's first bytes
+	// told its framing (a notification to a client that has not spoken
+	// yet): sent in that framing once known. Guarded by wmu, as is every
+	// write of framing after the sniff.
+	pending [][]byte
 }
+
+// maxPending bounds the messages held for a peer that has not spoken yet;
+// past it the oldest are dropped (a notification superseded by later
+// ones).
+const maxPending = 64
 
 func newStream(rwc io.ReadWriteCloser, framing Framing, max int64) *stream {
 	if max <= 0 {
@@ -172,12 +182,27 @@ const largeFrame = 64 << 10
 
 // writeFrame writes one message, given as parts to be joined.
 func (s *stream) writeFrame(body ...[]byte) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.framing == FramingAuto {
+		// Line or Content-Length: only the peer's first bytes will say.
+		// Writing either now could be the wrong one, and a line-framed
+		// client would never read its replies.
+		if len(s.pending) == maxPending {
+			s.pending = s.pending[1:]
+		}
+		s.pending = append(s.pending, bytes.Join(body, nil))
+		return nil
+	}
+	return s.writeLocked(body...)
+}
+
+// writeLocked is writeFrame with wmu held and the framing known.
+func (s *stream) writeLocked(body ...[]byte) error {
 	n := 0
 	for _, p := range body {
 		n += len(p)
 	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
 	var head []byte
 	if s.framing != FramingLine {
 		head = fmt.Appendf(nil, "Content-Length: %d\r\n\r\n", n)
@@ -233,7 +258,16 @@ func (s *stream) readFrame() ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		s.wmu.Lock()
 		s.framing = f
+		pending := s.pending
+		s.pending = nil
+		for _, body := range pending {
+			if err := s.writeLocked(body); err != nil {
+				break
+			}
+		}
+		s.wmu.Unlock()
 	}
 	if s.framing == FramingLine {
 		return s.readLine()
