@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/konnectd/konnectd/internal/privfile"
 	"github.com/konnectd/konnectd/keychain"
 )
 
@@ -448,34 +448,7 @@ func (w *ExpiryWatch) load() *expiryState {
 
 func (w *ExpiryWatch) save(st *expiryState) {
 	b, _ := json.MarshalIndent(st, "", "  ")
-	if err := writePrivate(w.path, b); err != nil {
+	if err := privfile.Write(w.path, b); err != nil {
 		w.s.log.Warn("expiry watch: state not saved; notifications may repeat after a restart", "file", w.path, "error", err)
 	}
-}
-
-// writePrivate replaces path with b atomically, mode 0600.
-func writePrivate(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	werr := tmp.Chmod(0o600)
-	if werr == nil {
-		_, werr = tmp.Write(append(b, '\n'))
-	}
-	if werr == nil {
-		werr = tmp.Sync()
-	}
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		return werr
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/konnectd/konnectd/internal/privfile"
 	"github.com/konnectd/konnectd/konnect"
 	"github.com/konnectd/konnectd/output"
 )
@@ -78,7 +79,7 @@ func (p *pendingStore) load() (*pendingData, error) {
 
 func (p *pendingStore) save(d *pendingData) error {
 	b, _ := json.MarshalIndent(d, "", "  ")
-	if err := writePrivate(p.path, b); err != nil {
+	if err := privfile.Write(p.path, b); err != nil {
 		return fmt.Errorf("pending revocations: %w", err)
 	}
 	return nil

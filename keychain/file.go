@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sync"
+
+	"github.com/konnectd/konnectd/internal/privfile"
 )
 
 // fileStore keeps secrets in plaintext JSON:
@@ -143,37 +144,12 @@ func (f *fileStore) load(op, account string) (*fileData, error) {
 // one, never half of either.
 func (f *fileStore) save(op, account string, d *fileData) error {
 	wrap := func(err error) error { return &Error{Op: op, Account: account, Err: err} }
-	dir := filepath.Dir(f.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return wrap(err)
-	}
 	b, err := json.MarshalIndent(d, "", "  ")
 	if err != nil {
 		return wrap(err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.path)+".tmp*")
-	if err != nil {
+	if err := privfile.Write(f.path, b); err != nil {
 		return wrap(err)
 	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return wrap(err)
-	}
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return wrap(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return wrap(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return wrap(err)
-	}
-	if err := os.Rename(tmp.Name(), f.path); err != nil {
-		return wrap(err)
-	}
-	syncDir(dir)
 	return nil
 }

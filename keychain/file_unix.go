@@ -5,7 +5,6 @@ package keychain
 import (
 	"fmt"
 	"io/fs"
-	"os"
 )
 
 // checkPrivate refuses a credentials file that group or others can access.
@@ -15,13 +14,4 @@ func checkPrivate(path string, fi fs.FileInfo) error {
 			"run chmod 600 %s, and consider the tokens in it exposed", path, perm, path)
 	}
 	return nil
-}
-
-// syncDir makes a rename durable. Failure is ignored: the rename has
-// happened, and some file systems cannot sync directories.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
 }

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+
+	"github.com/konnectd/konnectd/internal/privfile"
 )
 
 // Record is what konnectd knows about one keychain entry, without its
@@ -212,32 +214,12 @@ func (x *Index) load() (*indexData, error) {
 }
 
 func (x *Index) save(d *indexData) error {
-	dir := filepath.Dir(x.path)
 	b, err := json.MarshalIndent(d, "", "  ")
 	if err != nil {
 		return fmt.Errorf("keychain index: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(x.path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("keychain index: %w", err)
+	if err := privfile.Write(x.path, b); err != nil {
+		return fmt.Errorf("keychain index: write %s: %w", x.path, err)
 	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	werr := tmp.Chmod(0o600)
-	if werr == nil {
-		_, werr = tmp.Write(append(b, '\n'))
-	}
-	if werr == nil {
-		werr = tmp.Sync()
-	}
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), x.path)
-	}
-	if werr != nil {
-		return fmt.Errorf("keychain index: write %s: %w", x.path, werr)
-	}
-	syncDir(dir)
 	return nil
 }
