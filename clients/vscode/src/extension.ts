@@ -10,7 +10,7 @@ import { Log } from './log';
 import { StatusBar } from './statusBar';
 import { ProgressRouter, guard, showError } from './ui';
 import { chooseProfile, profileParam, useWorkspaceState, type Ctx } from './context';
-import type { AuthStatus, ProfileList, Progress } from './types';
+import type { AuthStatus, ProfileList, Progress, TokenExpiring } from './types';
 import { signIn, signOut, switchProfile, whoAmI } from './commands/auth';
 import { createPersonalToken, createSystemAccountToken, deleteToken, rotateToken } from './commands/tokens';
 import { find } from './commands/identity';
@@ -119,6 +119,15 @@ export function activate(context: vscode.ExtensionContext): Api {
     void refresh();
   });
   daemon.onNotification('$/progress', (p: Progress) => progress.dispatch(p));
+  // The daemon's expiry watch: each threshold once per token, so each is
+  // worth a notification; the status bar and the view then show it too.
+  daemon.onNotification('token/expiring', (p: TokenExpiring) => {
+    log.warn(`token expiring: ${redact(p.message)}`);
+    void vscode.window.showWarningMessage(`Konnect: ${redact(p.message)}`, 'Rotate Token').then((choice) => {
+      if (choice === 'Rotate Token') void vscode.commands.executeCommand('konnect.rotateToken');
+    });
+    void refresh();
+  });
 
   const ctx: Ctx = { daemon, log, progress, refresh, ext: context };
   const apiDocs = new ApiDocuments(ctx);

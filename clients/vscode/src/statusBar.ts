@@ -7,6 +7,24 @@ import type { DaemonState } from './daemon';
 import { redact } from './redact';
 import { vscodeWords } from './errors';
 
+/** the profile's token gets the warning look this many days before it expires (the daemon's last expiry-warn threshold but one) */
+export const expiryWarnDays = 7;
+
+/** daysLeft is how many whole days remain until expiresAt (negative once past), or undefined when it is not known. */
+export function daysLeft(expiresAt: string | undefined, now: Date): number | undefined {
+  if (!expiresAt) return undefined;
+  const t = Date.parse(expiresAt);
+  if (Number.isNaN(t)) return undefined;
+  return Math.floor((t - now.getTime()) / 86_400_000);
+}
+
+function expiresIn(days: number | undefined): string {
+  if (days === undefined) return '';
+  if (days < 0) return 'has expired';
+  if (days === 0) return 'expires today';
+  return `expires in ${days} day${days === 1 ? '' : 's'}`;
+}
+
 export class StatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
   /** the last status shown; tests read it through the extension's API */
@@ -21,16 +39,19 @@ export class StatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  showStatus(st: AuthStatus): void {
+  showStatus(st: AuthStatus, now: Date = new Date()): void {
     this.last = st;
     if (st.authenticated) {
       const org = st.organization?.name ?? 'unknown organization';
-      this.item.text = `$(cloud) ${st.profile} · ${org}`;
+      const left = daysLeft(st.stored?.expires_at, now);
+      const soon = left !== undefined && left <= expiryWarnDays;
+      this.item.text = `$(${soon ? 'warning' : 'cloud'}) ${st.profile} · ${org}` + (soon ? ` · ${expiresIn(left)}` : '');
       this.item.tooltip = `Konnect profile "${st.profile}" in ${org}` +
         (st.user?.email ? ` as ${st.user.email}` : '') +
         (st.source ? ` (token from ${st.source})` : '') +
+        (soon ? `\nThe token ${expiresIn(left)}: rotate it with "Konnect: Rotate Token" (or the view's Rotate) before then.` : '') +
         '\nClick to switch profile';
-      this.item.backgroundColor = undefined;
+      this.item.backgroundColor = soon ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     } else if (st.state === 'unreachable') {
       this.item.text = `$(warning) ${st.profile}: Konnect unreachable`;
       this.item.tooltip = `Konnect profile "${st.profile}": ${redact(st.problem ?? 'Konnect could not be reached')}; the token was not checked.\nClick to switch profile`;

@@ -52,6 +52,20 @@ export interface StoredEntry {
   present?: boolean;
 }
 
+/** token/expiring: the daemon's expiry watch crossed a threshold of a stored token (docs/protocol.md). */
+export interface TokenExpiring {
+  account: string;
+  name: string;
+  profile?: string;
+  kind: string;
+  tokenId?: string;
+  expiresAt: string;
+  daysLeft: number;
+  threshold: string;
+  expired: boolean;
+  message: string;
+}
+
 export interface LoginResult {
   profile: string;
   kind: string;
