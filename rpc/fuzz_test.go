@@ -16,6 +16,7 @@ import (
 
 	"github.com/sourcegraph/jsonrpc2"
 
+	"github.com/konnectd/konnectd/internal/jsonwalk"
 	"github.com/konnectd/konnectd/internal/safesocket"
 	"github.com/konnectd/konnectd/jq"
 )
@@ -133,7 +134,8 @@ func checkWritten(t *testing.T, f Framing, out []byte) {
 
 // FuzzJQParams sends arbitrary params to jq/eval: decoding, validation and
 // evaluation must never panic, and every failure must be a typed error
-// (invalid params or a jq error), never an internal one.
+// (invalid params or a jq error, or -32600 for a repeated member), never
+// an internal one.
 func FuzzJQParams(f *testing.F) {
 	for _, s := range []string{
 		`{"expression":".a","input":{"a":1}}`,
@@ -162,6 +164,9 @@ func FuzzJQParams(f *testing.F) {
 			return
 		}
 		got := classify(ctx, err)
+		if _, dup := jsonwalk.DuplicateKey(params); dup && got.Code == CodeInvalidRequest {
+			return // a member given twice is refused as a whole (see framing)
+		}
 		if got.Code != CodeInvalidParams && got.Code != CodeJQ {
 			t.Fatalf("params %s: error %d %q is neither invalid params nor a jq error", params, got.Code, got.Message)
 		}
