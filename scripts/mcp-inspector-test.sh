@@ -106,7 +106,7 @@ inspect() {
 
 inspect -- --method tools/list
 check "tools/list: read-only tools, no write tools" \
-	'[.tools[].name] | sort == ["jq","list_assigned_roles","list_system_accounts","list_teams","list_tokens","list_users","organization","whoami"]'
+	'[.tools[].name] | sort == ["jq","konnect_get","list_assigned_roles","list_stored","list_system_accounts","list_teams","list_tokens","list_users","organization","whoami"]'
 check "tools/list: read-only annotations and output schemas" \
 	'all(.tools[]; .annotations.readOnlyHint == true and (.outputSchema | type) == "object")'
 
@@ -126,10 +126,10 @@ fi
 check "tools/list: every tool has a top-level title" \
 	'all(.tools[]; (.title | type) == "string" and .title != "" and .title == .annotations.title)'
 check "tools/list: limit has a minimum, list_assigned_roles states its one-subject rule" \
-	'all(.tools[] | select(.name | startswith("list_") and . != "list_tokens"); .inputSchema.properties.limit.minimum == 1)
+	'([.tools[] | select(.inputSchema.properties.limit != null)] | length) >= 4 and all(.tools[] | select(.inputSchema.properties.limit != null); .inputSchema.properties.limit.minimum == 1)
 	 and (.tools[] | select(.name == "list_assigned_roles") | .inputSchema.not.anyOf | length) == 4'
 check "tools/list --allow-write: write tools, destructive ones marked" \
-	'([.tools[] | select(.annotations.destructiveHint == true) | .name] | sort) == ["delete_token","rotate_token"] and ([.tools[].name] | index("create_pat") != null)'
+	'([.tools[] | select(.annotations.destructiveHint == true) | .name] | sort) == ["delete_token","forget_stored","konnect_request","rotate_token"] and ([.tools[].name] | index("create_pat") != null)'
 
 inspect -- --method tools/call --tool-name whoami
 check "tools/call whoami" '.structuredContent.user.email == "CharlieCruz@konghq.com" and .structuredContent.source == "env"'
