@@ -34,7 +34,10 @@ function need(name) {
 const codeServer = { bin: need('CODE_SERVER') };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'konnect-e2e-'));
 fs.mkdirSync(artifacts, { recursive: true });
-const world = await startWorld();
+// Konnect keeps a revoked PAT working for up to 15 minutes, and so does the
+// emulator by default (--revoke-grace); the UI tier checks that a rotated
+// token stops working, so its emulator revokes at once.
+const world = await startWorld({ emulatorArgs: ['--revoke-grace', '0'] });
 console.log(`# keychain: ${world.keychain === 'system' ? 'Secret Service (scripts/keyring.sh)' : 'plaintext file'}`);
 
 // The test config carries the admin PAT to the extension host: a 0600 file.
