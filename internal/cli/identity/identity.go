@@ -9,15 +9,11 @@ package identity
 import (
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/spf13/cobra"
 
 	"github.com/konnectd/konnectd/internal/cli/cmdutil"
 )
-
-// uuidRE tells an id from an email or a name, as kongctl does.
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 var outputs = []string{"json", "yaml", "text"}
 
@@ -102,7 +98,7 @@ func (o *objectOptions) params(args []string) (string, map[string]any, error) {
 			return "", nil, fmt.Errorf("--filter and --limit apply to listings, not to one object")
 		}
 		key := o.lookupKey
-		if uuidRE.MatchString(args[0]) {
+		if cmdutil.IsID(args[0]) {
 			key = "id"
 		}
 		method, p = o.getMethod, map[string]any{key: args[0]}

@@ -90,7 +90,7 @@ kongctl's.`,
 // take them: a UUID is the token's id, anything else its name.
 func (o *deleteOptions) params(ref string) map[string]any {
 	p := map[string]any{"kind": o.kind}
-	if uuidRE.MatchString(ref) {
+	if cmdutil.IsID(ref) {
 		p["id"] = ref
 	} else {
 		p["name"] = ref

@@ -11,14 +11,10 @@
 package token
 
 import (
-	"regexp"
-
 	"github.com/spf13/cobra"
 
 	"github.com/konnectd/konnectd/internal/cli/cmdutil"
 )
-
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // getOptions are get pat|spat's flags: the owner and the token.
 type getOptions struct {
@@ -34,7 +30,7 @@ type getOptions struct {
 func (o *getOptions) params(args []string) map[string]any {
 	p := map[string]any{"kind": o.kind}
 	if len(args) == 1 {
-		if uuidRE.MatchString(args[0]) {
+		if cmdutil.IsID(args[0]) {
 			p["id"] = args[0]
 		} else {
 			p["name"] = args[0]
