@@ -48,10 +48,9 @@ func (s *Session) auditPeer() core.Peer {
 	return core.Peer{UID: s.Peer.UID, PID: s.Peer.PID, Exe: s.exe, Client: s.ClientName(), Transport: s.Transport}
 }
 
-// Initialized reports whether the client has sent initialize. Until its
-// first message the connection's framing is not known, so a notification
-// sent earlier could go out in the wrong framing: notifications that can
-// wait (token/expiring) go to initialized sessions only.
+// Initialized reports whether the client has sent initialize: a client
+// that said who it is, and so one a notification raised only once
+// (token/expiring) counts as delivered to.
 func (s *Session) Initialized() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -37,8 +37,9 @@ func startLifecycle(ctx context.Context, svc *core.Service, srv *rpc.Server) {
 	if dir == "" {
 		return
 	}
-	// Only initialized sessions hear it: before a client's first message
-	// its framing is unknown (see rpc.Session.Initialized).
+	// Only initialized sessions hear it and count as delivered: each is
+	// raised once, and a connection that never speaks (a probe, a client
+	// still starting) must not use it up.
 	notify := func(method string, params any) int {
 		n := 0
 		srv.Broadcast(context.Background(), method, func(s *rpc.Session) any {
