@@ -302,7 +302,11 @@ func (s *Service) mintPAT(ctx context.Context, req *tokenRequest, userID, name s
 	if err := s.preflight(ctx, req, s.placeholder(req, KindPAT, name, userID, nil)); err != nil {
 		return nil, err
 	}
-	p, err := kc.CreatePAT(ctx, userID, req.exp.patRequest(name))
+	cctx, err := creating(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := kc.CreatePAT(cctx, userID, req.exp.patRequest(name))
 	if err != nil {
 		return nil, outcomeHint(err, KindPAT, name, nil)
 	}
@@ -316,12 +320,30 @@ func (s *Service) mintPAT(ctx context.Context, req *tokenRequest, userID, name s
 		ExpiresAt: kongTimePtr(p.ExpiresAt)}, nil
 }
 
+// creating is the context a token-creating POST runs under. Once the POST
+// is on its way the caller can no longer stop it (a hang-up, a
+// $/cancelRequest): cutting it off would leave a token in Konnect that
+// nobody holds, so the 201 is read and the secret kept, by the reply or
+// its rescue. The Konnect client's own bound (serve --konnect-timeout)
+// still ends it. A caller already gone stops it here, before anything is
+// sent.
+func creating(ctx context.Context) (context.Context, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return context.WithoutCancel(ctx), nil
+}
+
 // mintSPAT creates a SPAT for the resolved account.
 func (s *Service) mintSPAT(ctx context.Context, req *tokenRequest, acct *konnect.SystemAccount, name string) (*TokenCreated, error) {
 	if err := s.preflight(ctx, req, s.placeholder(req, KindSPAT, name, "", acct)); err != nil {
 		return nil, err
 	}
-	t, err := req.sess.client.CreateSPAT(ctx, acct.ID, name, req.exp.absolute(s.now()))
+	cctx, err := creating(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := req.sess.client.CreateSPAT(cctx, acct.ID, name, req.exp.absolute(s.now()))
 	if err != nil {
 		return nil, outcomeHint(err, KindSPAT, name, acct)
 	}

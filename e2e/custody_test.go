@@ -353,6 +353,46 @@ func TestFailuresAfterCreateKeepTheSecret(t *testing.T) {
 	if !patRE.MatchString(got) || !strings.Contains(w.d.logs(), "reply not delivered") {
 		t.Fatal("the unread reply's secret is not a PAT, or the log does not say what happened")
 	}
+
+	// The client hangs up while Konnect is still creating the token: the
+	// POST is not cut off (which would leave a token nobody holds), and
+	// its secret is kept.
+	w.emu.SetFaults(emulator.Faults{Latency: 2 * time.Second})
+	hang, err := net.Dial("unix", w.d.socket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n0 = w.emu.Requests()["create-personal-access-token"]
+	req = `{"jsonrpc":"2.0","id":2,"method":"token/createPersonal","params":{"name":"hung-up","expiresIn":"30d"}}` + "\n"
+	if _, err := hang.Write([]byte(req)); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); w.emu.Requests()["create-personal-access-token"] == n0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the create never reached the emulator")
+		}
+	}
+	hang.Close()
+	var hungUp string
+	for deadline := time.Now().Add(30 * time.Second); hungUp == ""; time.Sleep(50 * time.Millisecond) {
+		for _, c := range w.emu.CreatedTokens() {
+			if c.Name == "hung-up" {
+				hungUp = c.ID
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the create was cut off when its client hung up:\n%s", redact.String(w.d.logs()))
+		}
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if s, ok := w.keys.SecretToolLookup(t, "konnectd", "recovered:"+hungUp); ok && patRE.MatchString(s) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the secret of a create whose client hung up was not kept:\n%s", redact.String(w.d.logs()))
+		}
+	}
+	w.emu.SetFaults(emulator.Faults{})
 	custody(t, w, withCaller)
 }
 
