@@ -477,14 +477,7 @@ func (s *Service) RotateToken(ctx context.Context, c Caller, r *RotateTokenReque
 		if action == "revoked" {
 			res.OldAction = "revoke scheduled"
 		}
-		v, err := renderRotated(ctx, req.fm, res)
-		if err != nil {
-			return nil, s.undelivered(ctx, req, created, "render", err)
-		}
-		if kept == "" {
-			s.guard(ctx, req, created)
-		}
-		return withWarning(v, kept), nil
+		return s.answerRotated(ctx, req, res, kept)
 	}
 	step := "delete old token"
 	if action == "revoked" {
@@ -511,13 +504,19 @@ func (s *Service) RotateToken(ctx context.Context, c Caller, r *RotateTokenReque
 			State: fmt.Sprintf("the new %s was created and works; %s. The old %s is still active: retire it with 'konnectd delete %s %s'", created.label(), where, oldLabel, o.kind, old.ID)}
 	}
 	s.log.Info("rotated token", "kind", o.kind, "old", old.ID, "new", created.ID, "old_action", action)
-	res := &RotateResult{New: created, Old: old, OldAction: action}
+	return s.answerRotated(ctx, req, &RotateResult{New: created, Old: old, OldAction: action}, kept)
+}
+
+// answerRotated renders a rotation's answer. The successor's secret is
+// kept if the rendering fails, and guarded until the reply is delivered
+// unless it was kept already (kept says where).
+func (s *Service) answerRotated(ctx context.Context, req *tokenRequest, res *RotateResult, kept string) (any, error) {
 	v, err := renderRotated(ctx, req.fm, res)
 	if err != nil {
-		return nil, s.undelivered(ctx, req, created, "render", err)
+		return nil, s.undelivered(ctx, req, res.New, "render", err)
 	}
 	if kept == "" {
-		s.guard(ctx, req, created)
+		s.guard(ctx, req, res.New)
 	}
 	return withWarning(v, kept), nil
 }
